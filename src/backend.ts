@@ -1,0 +1,60 @@
+/**
+ * TensorFlow.js backend selection. `@tensorflow/tfjs-node` is an optional dependency: it is used
+ * whenever it loads (it binds libtensorflow, fetched at install time on machines with internet).
+ * Otherwise we fall back to the wasm backend (XNNPACK, SIMD), measured on this project's
+ * machines at ~18x the pure-JS `cpu` backend for a 1000x1000 matMul (docs/backend.md).
+ *
+ * All tensor code imports `tf` from here so that every caller shares one tfjs instance.
+ */
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+
+export { tf };
+
+export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+
+let chosen: Promise<BackendName> | undefined;
+
+/** Why tfjs-node was not used, for `--version` and the app's Settings screen. */
+export let nodeBackendUnavailableReason: string | undefined;
+
+async function tryNode(): Promise<boolean> {
+  try {
+    // A variable specifier keeps bundlers from trying to resolve the optional package.
+    const name = '@tensorflow/tfjs-node';
+    await import(/* @vite-ignore */ name);
+    return tf.findBackend('tensorflow') !== undefined || tf.engine().registryFactory['tensorflow'] !== undefined;
+  } catch (e) {
+    nodeBackendUnavailableReason = (e as Error).message.split('\n')[0];
+    return false;
+  }
+}
+
+/**
+ * Picks and initialises the backend once per process: `VOXPRINT_BACKEND` if set
+ * (tensorflow|wasm|cpu), else tfjs-node when it loads, else wasm, else cpu.
+ */
+export function initBackend(): Promise<BackendName> {
+  chosen ??= (async () => {
+    const forced = process.env.VOXPRINT_BACKEND as BackendName | undefined;
+    const order: BackendName[] = forced ? [forced] : ['tensorflow', 'wasm', 'cpu'];
+    for (const name of order) {
+      if (name === 'tensorflow' && !(await tryNode())) continue;
+      try {
+        if (await tf.setBackend(name)) {
+          await tf.ready();
+          return name;
+        }
+      } catch {
+        /* try the next one */
+      }
+    }
+    throw new Error(`No TensorFlow.js backend could be initialised (tried ${order.join(', ')}).`);
+  })();
+  return chosen;
+}
+
+/** The backend in use, or undefined before `initBackend` resolves. */
+export function currentBackend(): string | undefined {
+  return chosen ? tf.getBackend() : undefined;
+}
