@@ -1,0 +1,199 @@
+/**
+ * Audio in: file or bytes -> 16 kHz mono Float32. WAV is read by ./wav-decode; FLAC, MP3 and
+ * OGG (Opus or Vorbis) go through `audio-decode` (wasm decoders), fed in chunks so that a size
+ * limit and a deadline are checked as decoding goes. Channels are averaged, then the result is
+ * resampled with the band-limited resampler in ./resample. Every failure a user can cause is an
+ * AudioDecodeError whose message names the file and says what to do.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import decodeLib from 'audio-decode';
+import { AudioDecodeError, VoxprintError } from '../errors';
+import { resample } from './resample';
+import { decodeWav, looksLikeWav, tooLong, type MonoAudio } from './wav-decode';
+
+export const TARGET_SAMPLE_RATE = 16000;
+
+/** 16 kHz mono audio, samples nominally in [-1, 1]. */
+export interface Audio {
+  samples: Float32Array;
+  sampleRate: 16000;
+  durationSec: number;
+}
+
+export interface DecodeOptions {
+  /** Longest accepted recording in seconds (default 600 = 10 min). Longer gives TOO_LONG. */
+  maxDurationSec?: number;
+  /** Largest accepted file in bytes (default 256 MiB), checked before reading. */
+  maxFileBytes?: number;
+  /** Compressed formats: give up after this many ms of decoding (default 30 s). */
+  timeoutMs?: number;
+}
+
+export const DEFAULT_MAX_DURATION_SEC = 600;
+export const DEFAULT_MAX_FILE_BYTES = 256 * 1024 * 1024;
+const DEFAULT_TIMEOUT_MS = 30_000;
+/** Bytes handed to a compressed decoder at a time; limits are checked between chunks. */
+const CHUNK_BYTES = 64 * 1024;
+
+type Compressed = 'flac' | 'mp3' | 'opus' | 'oga';
+
+/** Recognises a container from its first bytes; undefined when it is none we decode. */
+export function sniffFormat(b: Uint8Array): 'wav' | Compressed | undefined {
+  if (looksLikeWav(b)) return 'wav';
+  if (b.length >= 4 && b[0] === 0x66 && b[1] === 0x4c && b[2] === 0x61 && b[3] === 0x43) return 'flac'; // fLaC
+  if (b.length >= 4 && b[0] === 0x4f && b[1] === 0x67 && b[2] === 0x67 && b[3] === 0x53) {
+    // OggS: the first page's payload names the codec.
+    const head = new TextDecoder('latin1').decode(b.subarray(0, Math.min(b.length, 128)));
+    if (head.includes('OpusHead')) return 'opus';
+    if (head.includes('\x01vorbis')) return 'oga';
+    return undefined;
+  }
+  if (b.length >= 3 && b[0] === 0x49 && b[1] === 0x44 && b[2] === 0x33) return 'mp3'; // ID3 tag
+  if (b.length >= 2 && b[0] === 0xff && (b[1] & 0xe0) === 0xe0 && (b[1] & 0x06) !== 0) return 'mp3'; // MPEG audio frame sync, layer != 0
+  return undefined;
+}
+
+/**
+ * Decodes a file to 16 kHz mono. Throws AudioDecodeError: FILE_NOT_FOUND, NOT_AUDIO, TRUNCATED,
+ * UNSUPPORTED_ENCODING, EMPTY_AUDIO, NON_FINITE_SAMPLES, TOO_LONG.
+ */
+export async function decodeAudioFile(path: string, opts: DecodeOptions = {}): Promise<Audio> {
+  const maxBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  let size: number;
+  try {
+    const st = await stat(path);
+    if (!st.isFile()) throw new AudioDecodeError('NOT_AUDIO', `${path} is not a file. Give the path of an audio file.`, { subject: path });
+    size = st.size;
+  } catch (e) {
+    if (e instanceof VoxprintError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      throw new AudioDecodeError('FILE_NOT_FOUND', `${path}: no such file. Check the path and try again.`, { subject: path, cause: e });
+    }
+    throw new AudioDecodeError('FILE_NOT_FOUND', `${path}: cannot be read (${code ?? (e as Error).message}). Check the path and its permissions.`, { subject: path, cause: e });
+  }
+  if (size > maxBytes) {
+    throw new AudioDecodeError('TOO_LONG', `${path}: the file is ${(size / 2 ** 20).toFixed(0)} MiB, more than the ${(maxBytes / 2 ** 20).toFixed(0)} MiB allowed. Cut it into shorter recordings.`, { subject: path });
+  }
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (e) {
+    throw new AudioDecodeError('FILE_NOT_FOUND', `${path}: cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}). Check the path and its permissions.`, { subject: path, cause: e });
+  }
+  return decodeAudioBytes(bytes, { ...opts, name: path });
+}
+
+/**
+ * Decodes in-memory bytes to 16 kHz mono; `name` is used in messages. Same errors as
+ * decodeAudioFile, except FILE_NOT_FOUND.
+ */
+export async function decodeAudioBytes(bytes: Uint8Array, opts: DecodeOptions & { name?: string } = {}): Promise<Audio> {
+  const name = opts.name ?? 'audio';
+  const maxDurationSec = opts.maxDurationSec ?? DEFAULT_MAX_DURATION_SEC;
+  const maxBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  if (bytes.length === 0) throw new AudioDecodeError('EMPTY_AUDIO', `${name}: the file is empty (0 bytes). Record something and try again.`, { subject: name });
+  if (bytes.length > maxBytes) {
+    throw new AudioDecodeError('TOO_LONG', `${name}: ${(bytes.length / 2 ** 20).toFixed(0)} MiB is more than the ${(maxBytes / 2 ** 20).toFixed(0)} MiB allowed. Cut it into shorter recordings.`, { subject: name });
+  }
+  const format = sniffFormat(bytes);
+  if (!format) {
+    throw new AudioDecodeError('NOT_AUDIO', `${basename(name)}: not a recognised audio file (WAV, FLAC, MP3 or OGG/Opus expected). Check that you picked the right file, or convert it to WAV.`, { subject: name });
+  }
+  let mono: MonoAudio;
+  if (format === 'wav') {
+    mono = decodeWav(bytes, name, { maxDurationSec });
+  } else {
+    mono = await decodeCompressed(bytes, format, name, maxDurationSec, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  }
+  return toAudio(mono, name);
+}
+
+function toAudio(mono: MonoAudio, name: string): Audio {
+  if (mono.samples.length === 0) throw new AudioDecodeError('EMPTY_AUDIO', `${name}: the file holds no audio. Record something and try again.`, { subject: name });
+  const samples = mono.sampleRate === TARGET_SAMPLE_RATE ? mono.samples : resample(mono.samples, mono.sampleRate, TARGET_SAMPLE_RATE);
+  return { samples, sampleRate: TARGET_SAMPLE_RATE, durationSec: samples.length / TARGET_SAMPLE_RATE };
+}
+
+interface AudioData {
+  channelData: Float32Array[];
+  sampleRate: number;
+}
+type StreamDecoder = ((chunk?: Uint8Array) => Promise<AudioData>) & { free(): void };
+
+async function decodeCompressed(bytes: Uint8Array, format: Compressed, name: string, maxDurationSec: number, timeoutMs: number): Promise<MonoAudio> {
+  const label = { flac: 'FLAC', mp3: 'MP3', opus: 'Opus', oga: 'Ogg Vorbis' }[format];
+  const damaged = (e: unknown) =>
+    new AudioDecodeError('NOT_AUDIO', `${name}: the ${label} data could not be decoded (${(e as Error)?.message ?? e}); the file looks damaged. Re-export it, or convert it to WAV.`, { subject: name, cause: e });
+  const deadline = Date.now() + timeoutMs;
+  const expected = format === 'flac' ? flacTotalSamples(bytes) : undefined;
+  const factory = (decodeLib as unknown as Record<Compressed, () => Promise<StreamDecoder>>)[format];
+  let dec: StreamDecoder;
+  try {
+    dec = await factory();
+  } catch (e) {
+    throw damaged(e);
+  }
+  const parts: Float32Array[] = [];
+  let rate = 0;
+  let total = 0;
+  const take = (r: AudioData) => {
+    if (!r.channelData.length || !r.channelData[0].length) return;
+    if (rate === 0) rate = r.sampleRate;
+    if (!(r.sampleRate > 0) || r.sampleRate !== rate) throw damaged(new Error(`sample rate changes mid-stream (${rate} -> ${r.sampleRate})`));
+    parts.push(downmix(r.channelData));
+    total += r.channelData[0].length;
+    if (total / rate > maxDurationSec) throw tooLong(name, total / rate, maxDurationSec);
+  };
+  let finished = false;
+  try {
+    for (let off = 0; off < bytes.length; off += CHUNK_BYTES) {
+      take(await dec(bytes.subarray(off, off + CHUNK_BYTES)));
+      if (Date.now() > deadline) {
+        throw new AudioDecodeError('NOT_AUDIO', `${name}: decoding took longer than ${timeoutMs / 1000} s; the file looks damaged. Convert it to WAV and try again.`, { subject: name });
+      }
+    }
+    finished = true;
+    take(await dec());
+  } catch (e) {
+    if (!finished) dec.free();
+    if (e instanceof VoxprintError) throw e;
+    throw damaged(e);
+  }
+  if (total === 0) {
+    throw new AudioDecodeError('TRUNCATED', `${name}: no ${label} audio could be decoded; the file is empty or cut off. Re-export or re-record it.`, { subject: name });
+  }
+  if (expected !== undefined && expected > 0 && total < expected * 0.99) {
+    throw new AudioDecodeError('TRUNCATED', `${name}: the FLAC file is cut off (${total} of ${expected} samples present). Re-export or re-record it.`, { subject: name });
+  }
+  const samples = new Float32Array(total);
+  let at = 0;
+  for (const p of parts) {
+    samples.set(p, at);
+    at += p.length;
+  }
+  for (let i = 0; i < total; i++) {
+    if (!Number.isFinite(samples[i])) throw new AudioDecodeError('NON_FINITE_SAMPLES', `${name}: the decoder produced NaN or infinite samples; the file looks damaged. Re-export it.`, { subject: name });
+  }
+  return { samples, sampleRate: rate };
+}
+
+/** Averages channels into one (copies, since decoders may reuse their buffers). */
+function downmix(chans: Float32Array[]): Float32Array {
+  const n = chans[0].length;
+  if (chans.length === 1) return chans[0].slice();
+  const out = new Float32Array(n);
+  const g = 1 / chans.length;
+  for (const c of chans) for (let i = 0; i < n; i++) out[i] += c[i] * g;
+  return out;
+}
+
+/** Total samples per channel from FLAC STREAMINFO (0 = unknown), or undefined if not readable. */
+function flacTotalSamples(b: Uint8Array): number | undefined {
+  // "fLaC", then a metadata block header (4 bytes); STREAMINFO is first, 34 bytes.
+  if (b.length < 8 + 34 || (b[4] & 0x7f) !== 0) return undefined;
+  const s = 8;
+  // Bytes 13..17 of STREAMINFO: 4 low bits of byte 13 and bytes 14..17 hold the 36-bit count.
+  return (b[s + 13] & 0x0f) * 2 ** 32 + ((b[s + 14] << 24) >>> 0) + (b[s + 15] << 16) + (b[s + 16] << 8) + b[s + 17];
+}
