@@ -1,0 +1,374 @@
+/**
+ * The one contract between the UI and the core. Every operation the renderer can ask for is one
+ * entry in `contract`: its feature (which main-process module registers it), its request and
+ * response schemas, and for long-running jobs the progress and result schemas of the events it
+ * streams. The Electron IPC handlers (main/), the preload bridge (main/preload.ts) and the browser
+ * bridge (src/bridge/) are all generated from this table, so a new operation is one entry here
+ * plus its handler.
+ *
+ * Audio always travels as bytes (`AudioIn`), never as a path: the renderer cannot make the core
+ * read arbitrary files. The only paths accepted are fine-tune data folders the user typed.
+ */
+import { z } from 'zod';
+
+// ---------------------------------------------------------------- shared pieces
+
+/** Largest audio payload accepted in one request (a 10-minute 48 kHz 16-bit stereo WAV is ~110 MB). */
+export const MAX_AUDIO_BYTES = 64 * 1024 * 1024;
+
+export const Bytes = z
+  .instanceof(Uint8Array, { message: 'expected binary data (Uint8Array)' })
+  .refine((b) => b.byteLength > 0, 'the file is empty')
+  .refine((b) => b.byteLength <= MAX_AUDIO_BYTES, `the file is larger than ${MAX_AUDIO_BYTES / 1024 / 1024} MB`);
+
+/** A recording or dropped file: its bytes and a name used in messages and for the format sniff. */
+export const AudioIn = z.object({
+  name: z.string().min(1).max(255),
+  bytes: Bytes,
+});
+
+export const SpeakerName = z
+  .string()
+  .trim()
+  .min(1, 'a speaker name cannot be empty')
+  .max(100, 'a speaker name can have at most 100 characters');
+
+/** Cosine-similarity scores and thresholds live in [-1, 1]. */
+export const Score = z.number().min(-1).max(1);
+
+const Empty = z.object({}).strict();
+
+export const ModelCard = z.object({
+  name: z.string(),
+  version: z.string(),
+  description: z.string().optional(),
+  createdAt: z.string().optional(),
+  embeddingDim: z.number().int().optional(),
+  trainedOn: z.array(z.string()).optional(),
+  /** Headline figures, e.g. `{ "EER libri-dev": 0.071 }`. */
+  metrics: z.record(z.string(), z.number()).optional(),
+  defaultThreshold: z.number().optional(),
+  licence: z.string().optional(),
+  credits: z.array(z.string()).optional(),
+  /** True for a model with random weights (no training): scores mean nothing. */
+  untrained: z.boolean().optional(),
+});
+export type ModelCard = z.infer<typeof ModelCard>;
+
+export const ModelInfo = z.object({
+  id: z.string(),
+  dir: z.string(),
+  card: ModelCard,
+});
+
+export const SpeakerSummary = z.object({
+  id: z.string(),
+  name: z.string(),
+  utterances: z.number().int().nonnegative(),
+  speechSec: z.number().nonnegative(),
+  modelId: z.string(),
+  createdAt: z.string(),
+  /** Enrolled with another model than the one in use: scores are not comparable until re-embedded. */
+  stale: z.boolean(),
+});
+export type SpeakerSummary = z.infer<typeof SpeakerSummary>;
+
+export const TakeIssueCode = z.enum(['no_voice', 'too_short', 'too_quiet', 'clipped', 'noisy', 'too_loud', 'other']);
+
+export const TakeReport = z.object({
+  name: z.string(),
+  durationSec: z.number().nonnegative(),
+  speechSec: z.number().nonnegative(),
+  /** Peak and RMS level in dBFS, when the engine reports them. */
+  peakDb: z.number().optional(),
+  rmsDb: z.number().optional(),
+  snrDb: z.number().optional(),
+  clippedFraction: z.number().optional(),
+  usable: z.boolean(),
+  issues: z.array(z.object({ code: TakeIssueCode, message: z.string(), fix: z.string() })),
+});
+export type TakeReport = z.infer<typeof TakeReport>;
+
+export const ApiErrorPayload = z.object({
+  code: z.string(),
+  message: z.string(),
+  subject: z.string().optional(),
+});
+export type ApiErrorPayload = z.infer<typeof ApiErrorPayload>;
+
+export const LossName = z.enum(['triplet', 'contrastive', 'ntxent']);
+export const MiningName = z.enum(['semihard', 'hard', 'all', 'batch-hard']);
+
+export const FinetuneProgress = z.object({
+  phase: z.enum(['preparing', 'baseline', 'training', 'evaluating', 'saving']),
+  /** 0..1 overall completion. */
+  fraction: z.number().min(0).max(1),
+  epoch: z.number().int().nonnegative(),
+  epochs: z.number().int().positive(),
+  step: z.number().int().nonnegative(),
+  stepsPerEpoch: z.number().int().nonnegative(),
+  loss: z.number().optional(),
+  /** Share of mined triplets that still violate the margin (the "active" ones). */
+  activeFraction: z.number().min(0).max(1).optional(),
+  message: z.string().optional(),
+});
+export type FinetuneProgress = z.infer<typeof FinetuneProgress>;
+
+export const FinetuneResult = z.object({
+  candidateModelId: z.string(),
+  eerBefore: z.number().min(0).max(1),
+  eerAfter: z.number().min(0).max(1),
+  /** Held-out local trials the two EERs rest on. */
+  trials: z.number().int().nonnegative(),
+  durationSec: z.number().nonnegative(),
+});
+export type FinetuneResult = z.infer<typeof FinetuneResult>;
+
+export const ModelEntry = z.object({
+  id: z.string(),
+  card: ModelCard,
+  active: z.boolean(),
+  /** True for the model shipped with the app (cannot be deleted). */
+  builtin: z.boolean(),
+  createdAt: z.string().optional(),
+});
+
+// ---------------------------------------------------------------- the table
+
+interface CallOp<Req extends z.ZodType, Res extends z.ZodType> {
+  kind: 'call';
+  feature: Feature;
+  summary: string;
+  request: Req;
+  response: Res;
+}
+interface JobOp<Req extends z.ZodType, Progress extends z.ZodType, Result extends z.ZodType> {
+  kind: 'job';
+  feature: Feature;
+  summary: string;
+  request: Req;
+  /** A job op answers with its id at once; progress and the result arrive as events. */
+  response: typeof JobStarted;
+  progress: Progress;
+  result: Result;
+}
+
+export const FEATURES = ['app', 'speakers', 'enroll', 'verify', 'calibrate', 'finetune', 'models'] as const;
+export type Feature = (typeof FEATURES)[number];
+
+export const JobStarted = z.object({ jobId: z.string() });
+
+const call = <Req extends z.ZodType, Res extends z.ZodType>(
+  feature: Feature,
+  summary: string,
+  request: Req,
+  response: Res,
+): CallOp<Req, Res> => ({ kind: 'call', feature, summary, request, response });
+
+const job = <Req extends z.ZodType, P extends z.ZodType, R extends z.ZodType>(
+  feature: Feature,
+  summary: string,
+  request: Req,
+  progress: P,
+  result: R,
+): JobOp<Req, P, R> => ({ kind: 'job', feature, summary, request, response: JobStarted, progress, result });
+
+export const contract = {
+  // app
+  getInfo: call(
+    'app',
+    'Version, backend, data folder, model in use and enrollment targets.',
+    Empty,
+    z.object({
+      version: z.string(),
+      backend: z.string(),
+      storeDir: z.string(),
+      model: ModelInfo,
+      threshold: Score,
+      /** Seconds of speech a profile should have; the enrollment progress bar aims at this. */
+      recommendedSpeechSec: z.number().positive(),
+      /** Seconds of speech below which enrollment is refused. */
+      minSpeechSec: z.number().nonnegative(),
+    }),
+  ),
+  cancelJob: call(
+    'app',
+    'Cancel a running job; answers whether it was still running.',
+    z.object({ jobId: z.string().min(1).max(100) }).strict(),
+    z.object({ cancelled: z.boolean() }),
+  ),
+
+  // speakers
+  listSpeakers: call('speakers', 'The enrolled speakers.', Empty, z.object({ speakers: z.array(SpeakerSummary) })),
+  renameSpeaker: call(
+    'speakers',
+    'Rename a speaker.',
+    z.object({ name: SpeakerName, newName: SpeakerName }).strict(),
+    z.object({ speaker: SpeakerSummary }),
+  ),
+  removeSpeaker: call(
+    'speakers',
+    'Delete a speaker, its embeddings and (purge) its recordings.',
+    z.object({ name: SpeakerName, purge: z.boolean().default(true) }).strict(),
+    z.object({ removed: z.string() }),
+  ),
+  exportSpeaker: call(
+    'speakers',
+    'One profile as a portable file.',
+    z.object({ name: SpeakerName }).strict(),
+    z.object({ fileName: z.string(), bytes: Bytes }),
+  ),
+  importSpeaker: call(
+    'speakers',
+    'Import a profile file made by export.',
+    z.object({ name: z.string().min(1).max(255), bytes: Bytes }).strict(),
+    z.object({ speaker: SpeakerSummary }),
+  ),
+
+  // enroll
+  assessTake: call(
+    'enroll',
+    'Quality feedback for one take, before enrolling it.',
+    z.object({ audio: AudioIn }).strict(),
+    TakeReport,
+  ),
+  enroll: call(
+    'enroll',
+    'Create a speaker (or add to one, with append) from takes.',
+    z
+      .object({
+        name: SpeakerName,
+        takes: z.array(AudioIn).min(1, 'record or drop at least one take').max(100),
+        append: z.boolean().default(false),
+      })
+      .strict(),
+    z.object({ speaker: SpeakerSummary, takes: z.array(TakeReport), speechSec: z.number().nonnegative() }),
+  ),
+
+  // verify
+  verify: call(
+    'verify',
+    'Is this voice the claimed speaker?',
+    z.object({ speaker: SpeakerName, audio: AudioIn }).strict(),
+    z.object({
+      speaker: z.string(),
+      score: z.number(),
+      threshold: z.number(),
+      accepted: z.boolean(),
+      latencyMs: z.number().nonnegative(),
+    }),
+  ),
+  identify: call(
+    'verify',
+    'Who among the enrolled speakers is this?',
+    z.object({ audio: AudioIn, top: z.number().int().min(1).max(20).default(3) }).strict(),
+    z.object({
+      candidates: z.array(z.object({ speaker: z.string(), score: z.number() })),
+      best: z.string().nullable(),
+      threshold: z.number(),
+      latencyMs: z.number().nonnegative(),
+    }),
+  ),
+
+  // calibrate
+  calibrate: call(
+    'calibrate',
+    "Leave-one-out trials over the enrolled speakers' own recordings.",
+    Empty,
+    z.object({
+      targetScores: z.array(z.number()),
+      nontargetScores: z.array(z.number()),
+      eer: z.number().min(0).max(1),
+      eerThreshold: z.number(),
+      det: z.array(z.object({ pfa: z.number(), pmiss: z.number() })),
+      trials: z.number().int().nonnegative(),
+    }),
+  ),
+  setThreshold: call(
+    'calibrate',
+    'Set the accept threshold used by verify and identify.',
+    z.object({ threshold: Score }).strict(),
+    z.object({ threshold: Score }),
+  ),
+
+  // finetune
+  inspectFolder: call(
+    'finetune',
+    'Check that a folder is laid out as SPEAKER/*.wav and count what it holds.',
+    z.object({ path: z.string().min(1).max(4096) }).strict(),
+    z.object({ path: z.string(), speakers: z.number().int(), files: z.number().int(), problems: z.array(z.string()) }),
+  ),
+  startFinetune: job(
+    'finetune',
+    "Fine-tune the model in use on local recordings, off the main thread; the result is a candidate model.",
+    z
+      .object({
+        useEnrolled: z.boolean().default(true),
+        folders: z.array(z.string().min(1).max(4096)).max(10).default([]),
+        epochs: z.number().int().min(1).max(200).default(5),
+        loss: LossName.default('triplet'),
+        mining: MiningName.default('semihard'),
+      })
+      .strict(),
+    FinetuneProgress,
+    FinetuneResult,
+  ),
+
+  // models
+  listModels: call(
+    'models',
+    'Models on this machine, the one in use flagged.',
+    Empty,
+    z.object({ models: z.array(ModelEntry), previousId: z.string().nullable() }),
+  ),
+  useModel: call(
+    'models',
+    'Switch to a model and re-embed every profile with it.',
+    z.object({ id: z.string().min(1).max(200) }).strict(),
+    z.object({ model: ModelInfo, reembedded: z.number().int().nonnegative() }),
+  ),
+  rollbackModel: call(
+    'models',
+    'Go back to the model used before the last switch, re-embedding the profiles.',
+    Empty,
+    z.object({ model: ModelInfo, reembedded: z.number().int().nonnegative() }),
+  ),
+} as const;
+
+// ---------------------------------------------------------------- derived types
+
+export type Contract = typeof contract;
+export type OpName = keyof Contract;
+export const OP_NAMES = Object.keys(contract) as OpName[];
+export type JobOpName = { [K in OpName]: Contract[K] extends { kind: 'job' } ? K : never }[OpName];
+
+/** What a caller passes (defaults may be omitted). */
+export type Req<K extends OpName> = z.input<Contract[K]['request']>;
+/** What a handler receives after validation (defaults filled in). */
+export type ParsedReq<K extends OpName> = z.output<Contract[K]['request']>;
+export type Res<K extends OpName> = z.output<Contract[K]['response']>;
+export type Progress<K extends JobOpName> = z.output<Contract[K]['progress']>;
+export type Result<K extends JobOpName> = z.output<Contract[K]['result']>;
+
+/** Every response crosses the boundary in one of these, so error codes survive any transport. */
+export type Envelope<T = unknown> = { ok: true; value: T } | { ok: false; error: ApiErrorPayload };
+
+/** Events streamed for job ops; one channel for all jobs. */
+export type JobEvent<K extends JobOpName = JobOpName> =
+  | { jobId: string; op: K; type: 'progress'; progress: Progress<K> }
+  | { jobId: string; op: K; type: 'done'; result: Result<K> }
+  | { jobId: string; op: K; type: 'failed'; error: ApiErrorPayload };
+
+/** The typed object the renderer sees as `window.voxprint`, whatever the transport. */
+export type VoxprintApi = { [K in OpName]: (req: Req<K>) => Promise<Res<K>> } & {
+  /** Subscribe to job events; returns the unsubscribe function. */
+  onJobEvent(listener: (event: JobEvent) => void): () => void;
+};
+
+export function isJobOp(op: OpName): op is JobOpName {
+  return contract[op].kind === 'job';
+}
+
+export function opsOfFeature(feature: Feature): OpName[] {
+  return OP_NAMES.filter((k) => contract[k].feature === feature);
+}
