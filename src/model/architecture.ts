@@ -1,0 +1,99 @@
+/**
+ * The embedder's architecture: a frame-level TDNN branch (spliced frames -> dense layers ->
+ * statistics pooling) concatenated with an utterance-statistics MLP branch, projected to the
+ * embedding and L2-normalised.
+ *
+ * The model takes two inputs, both prepared outside the graph (src/model/preprocess.ts):
+ * - `frames` [batch, frames', numCoeffs*splice.length]: mean-normalised MFCCs spliced with their
+ *   context frames and subsampled by `frameStride`, so each frame layer is one matMul;
+ * - `stats` [batch, 2*numCoeffs]: the per-utterance mean and std of the raw (not mean-normalised)
+ *   MFCCs, which carry the channel/timbre information that CMN removes from the frames.
+ */
+import { z } from 'zod';
+import { tf } from '../backend';
+import { FastDense, L2Normalize, ScalarGain, Standardize, StatsPooling } from './layers';
+
+export const ArchConfigSchema = z.object({
+  kind: z.literal('tdnn-stats'),
+  numCoeffs: z.number().int().positive(),
+  /** Frame offsets concatenated around each frame, e.g. [-2, -1, 0, 1, 2]. */
+  splice: z.array(z.number().int()).min(1),
+  /** Keep every n-th spliced frame (the splice already covers the skipped frames' neighbourhood). */
+  frameStride: z.number().int().positive(),
+  /** Widths of the frame-level layers; empty disables the frame branch. */
+  frameLayers: z.array(z.number().int().positive()),
+  frameEmbed: z.number().int().positive(),
+  /** Widths of the statistics-branch hidden layers; null disables the statistics branch. */
+  statsLayers: z.array(z.number().int().positive()).nullable(),
+  statsEmbed: z.number().int().positive(),
+  embedDim: z.number().int().positive(),
+  /** Long inputs are embedded in windows of this many (unstrided) frames, averaged, re-normalised. */
+  windowFrames: z.number().int().positive(),
+  windowHop: z.number().int().positive(),
+  /** Mean normalisation of the frame-branch input: per utterance/window ('cmn') or none. */
+  frameNorm: z.enum(['cmn', 'none']),
+});
+export type ArchConfig = z.infer<typeof ArchConfigSchema>;
+
+export function defaultArchConfig(numCoeffs: number, over: Partial<ArchConfig> = {}): ArchConfig {
+  return ArchConfigSchema.parse({
+    kind: 'tdnn-stats',
+    numCoeffs,
+    splice: [-6, -4, -2, -1, 0, 1, 2, 4, 6],
+    frameStride: 2,
+    frameLayers: [256, 256, 384],
+    frameEmbed: 128,
+    statsLayers: [256],
+    statsEmbed: 64,
+    embedDim: 128,
+    windowFrames: 300,
+    windowHop: 150,
+    frameNorm: 'cmn',
+    ...over,
+  });
+}
+
+export function frameInputDim(a: ArchConfig): number {
+  return a.numCoeffs * a.splice.length;
+}
+export function statsInputDim(a: ArchConfig): number {
+  return 2 * a.numCoeffs;
+}
+export function hasFrameBranch(a: ArchConfig): boolean {
+  return a.frameLayers.length > 0;
+}
+export function hasStatsBranch(a: ArchConfig): boolean {
+  return a.statsLayers !== null;
+}
+
+/** Builds a randomly initialised LayersModel for `a` (inputs [frames, stats], output [batch, embedDim]). */
+export function buildModel(a: ArchConfig, seed = 1): import('@tensorflow/tfjs').LayersModel {
+  let nextSeed = seed * 1000;
+  if (!hasFrameBranch(a) && !hasStatsBranch(a)) throw new RangeError('the architecture needs at least one branch');
+  const framesIn = tf.input({ shape: [null, frameInputDim(a)], name: 'frames' });
+  const statsIn = tf.input({ shape: [statsInputDim(a)], name: 'stats' });
+  const parts: import('@tensorflow/tfjs').SymbolicTensor[] = [];
+  if (hasFrameBranch(a)) {
+    let h = new Standardize({ name: 'frame_norm' }).apply(framesIn) as import('@tensorflow/tfjs').SymbolicTensor;
+    a.frameLayers.forEach((units, i) => {
+      h = new FastDense({ units, activation: 'relu', name: `tdnn${i + 1}`, seed: nextSeed++ }).apply(h) as typeof h;
+    });
+    h = new StatsPooling({ name: 'stats_pool' }).apply(h) as typeof h;
+    h = new FastDense({ units: a.frameEmbed, name: 'frame_embed', seed: nextSeed++ }).apply(h) as typeof h;
+    h = new L2Normalize({ name: 'frame_l2' }).apply(h) as typeof h;
+    parts.push(new ScalarGain({ name: 'frame_gain', initValue: 1 }).apply(h) as typeof h);
+  }
+  if (hasStatsBranch(a)) {
+    let s = new Standardize({ name: 'stats_norm' }).apply(statsIn) as import('@tensorflow/tfjs').SymbolicTensor;
+    for (const [i, units] of (a.statsLayers ?? []).entries()) {
+      s = new FastDense({ units, activation: 'relu', name: `stats_mlp${i + 1}`, seed: nextSeed++ }).apply(s) as typeof s;
+    }
+    s = new FastDense({ units: a.statsEmbed, name: 'stats_embed', seed: nextSeed++ }).apply(s) as typeof s;
+    s = new L2Normalize({ name: 'stats_l2' }).apply(s) as typeof s;
+    parts.push(new ScalarGain({ name: 'stats_gain', initValue: 1 }).apply(s) as typeof s);
+  }
+  let e = parts.length === 1 ? parts[0] : (tf.layers.concatenate({ name: 'concat' }).apply(parts) as (typeof parts)[0]);
+  e = new FastDense({ units: a.embedDim, name: 'embed', seed: nextSeed++ }).apply(e) as typeof e;
+  e = new L2Normalize({ name: 'embedding' }).apply(e) as typeof e;
+  return tf.model({ inputs: [framesIn, statsIn], outputs: e, name: 'voxprint_embedder' });
+}
