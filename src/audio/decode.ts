@@ -127,7 +127,12 @@ async function decodeCompressed(bytes: Uint8Array, format: Compressed, name: str
   const damaged = (e: unknown) =>
     new AudioDecodeError('NOT_AUDIO', `${name}: the ${label} data could not be decoded (${(e as Error)?.message ?? e}); the file looks damaged. Re-export it, or convert it to WAV.`, { subject: name, cause: e });
   const deadline = Date.now() + timeoutMs;
-  const expected = format === 'flac' ? flacTotalSamples(bytes) : undefined;
+  const info = format === 'flac' ? flacStreamInfo(bytes) : undefined;
+  const expected = info?.totalSamples;
+  // FLAC states its length up front: refuse a too-long file before decoding anything.
+  if (info && info.sampleRate > 0 && info.totalSamples / info.sampleRate > maxDurationSec) {
+    throw tooLong(name, info.totalSamples / info.sampleRate, maxDurationSec);
+  }
   const factory = (decodeLib as unknown as Record<Compressed, () => Promise<StreamDecoder>>)[format];
   let dec: StreamDecoder;
   try {
@@ -173,6 +178,13 @@ async function decodeCompressed(bytes: Uint8Array, format: Compressed, name: str
     samples.set(p, at);
     at += p.length;
   }
+  // The FLAC decoder divides by 2^(b-1) - 1 where WAV readers (ours, wavefile) divide by
+  // 2^(b-1); rescale so that the same PCM gives the same samples, whatever the container.
+  if (info && info.bitsPerSample >= 4 && info.bitsPerSample <= 32) {
+    const full = 2 ** (info.bitsPerSample - 1);
+    const k = (full - 1) / full;
+    for (let i = 0; i < total; i++) samples[i] *= k;
+  }
   for (let i = 0; i < total; i++) {
     if (!Number.isFinite(samples[i])) throw new AudioDecodeError('NON_FINITE_SAMPLES', `${name}: the decoder produced NaN or infinite samples; the file looks damaged. Re-export it.`, { subject: name });
   }
@@ -189,11 +201,14 @@ function downmix(chans: Float32Array[]): Float32Array {
   return out;
 }
 
-/** Total samples per channel from FLAC STREAMINFO (0 = unknown), or undefined if not readable. */
-function flacTotalSamples(b: Uint8Array): number | undefined {
-  // "fLaC", then a metadata block header (4 bytes); STREAMINFO is first, 34 bytes.
+/** Sample rate and total samples per channel (0 = unknown) from FLAC STREAMINFO, if readable. */
+function flacStreamInfo(b: Uint8Array): { sampleRate: number; totalSamples: number; bitsPerSample: number } | undefined {
+  // "fLaC", a 4-byte metadata block header whose type must be 0 (STREAMINFO), then 34 bytes.
   if (b.length < 8 + 34 || (b[4] & 0x7f) !== 0) return undefined;
   const s = 8;
-  // Bytes 13..17 of STREAMINFO: 4 low bits of byte 13 and bytes 14..17 hold the 36-bit count.
-  return (b[s + 13] & 0x0f) * 2 ** 32 + ((b[s + 14] << 24) >>> 0) + (b[s + 15] << 16) + (b[s + 16] << 8) + b[s + 17];
+  // Bytes 10..13: 20-bit rate, 3-bit channels-1, 5-bit bits-1, then 36 bits of total samples.
+  const sampleRate = (b[s + 10] << 12) | (b[s + 11] << 4) | (b[s + 12] >> 4);
+  const bitsPerSample = (((b[s + 12] & 1) << 4) | (b[s + 13] >> 4)) + 1;
+  const totalSamples = (b[s + 13] & 0x0f) * 2 ** 32 + ((b[s + 14] << 24) >>> 0) + (b[s + 15] << 16) + (b[s + 16] << 8) + b[s + 17];
+  return { sampleRate, totalSamples, bitsPerSample };
 }

@@ -6,8 +6,9 @@
  * upsampling removes the images.
  *
  * Design (defaults): pass band flat to 0.875 x the lower Nyquist (7 kHz for 16 kHz output), stop
- * band from the Nyquist itself, Kaiser beta for ~75 dB stop-band attenuation. test/audio/
- * resample.test.ts checks with a sine sweep that nothing aliases above -60 dB.
+ * band from the Nyquist itself, Kaiser beta for ~75 dB stop-band attenuation. When the input rate
+ * is an even multiple well above the output, a cheap half-band stage halves it first.
+ * test/audio/resample.test.ts checks with a stepped sine sweep that nothing aliases above -60 dB.
  */
 import { InvalidArgumentError } from '../errors';
 
@@ -107,7 +108,78 @@ export function resample(x: Float32Array, from: number, to: number, opts: Resamp
     throw new InvalidArgumentError(`Sample rates must be positive integers, got ${from} -> ${to}.`);
   }
   if (from === to) return x.slice();
-  const { table, taps, L, M } = getKernel(from, to, opts.passband ?? 0.875, opts.attenuationDb ?? 75);
+  const passband = opts.passband ?? 0.875;
+  const attenuationDb = opts.attenuationDb ?? 75;
+  const outLen = resampledLength(x.length, from, to);
+  // Halving first with a short half-band filter leaves the sharp final filter fewer taps per
+  // output (taps grow with input rate / transition width): 44.1 kHz -> 22.05 kHz -> 16 kHz
+  // costs ~40% less than one 44.1 -> 16 kHz stage. The half-band only has to keep 0..to/2
+  // clean, since everything above is removed by the final stage.
+  let rate = from;
+  let y = x;
+  while (rate % 2 === 0 && rate / 2 >= 1.25 * to) {
+    y = halve(y, rate, to / 2, attenuationDb + 5);
+    rate /= 2;
+  }
+  const out = rate === to ? y : polyphase(y, rate, to, passband, attenuationDb);
+  return out.length === outLen ? out : out.subarray(0, outLen).slice();
+}
+
+const halfbands = new Map<string, Float64Array>();
+
+/**
+ * Decimates by 2 with a Kaiser half-band filter that keeps 0..keepHz intact and stops from
+ * rate/2 - keepHz (what would alias into 0..keepHz). Taps at even offsets are zero, and the
+ * filter is symmetric, so each output costs ~W/2 multiplies. Returns ceil(n/2) samples,
+ * y[k] centred on x[2k] (no delay).
+ */
+function halve(x: Float32Array, rate: number, keepHz: number, attenuationDb: number): Float32Array {
+  const key = `${rate}:${keepHz}:${attenuationDb}`;
+  let h = halfbands.get(key);
+  if (!h) {
+    const dw = (2 * Math.PI * (rate / 2 - 2 * keepHz)) / rate;
+    const A = attenuationDb;
+    const beta = 0.1102 * (A - 8.7);
+    const W = Math.max(3, Math.ceil(((A - 7.95) / (2.285 * dw) + 1) / 2));
+    // h[i] for odd offsets m = 2i + 1 <= W; the centre tap is 0.5.
+    const coeffs: number[] = [];
+    const i0 = besselI0(beta);
+    let sum = 0.5;
+    for (let m = 1; m <= W; m += 2) {
+      const r = m / (W + 1);
+      const v = ((0.5 * Math.sin((Math.PI * m) / 2)) / ((Math.PI * m) / 2)) * (besselI0(beta * Math.sqrt(1 - r * r)) / i0);
+      coeffs.push(v);
+      sum += 2 * v;
+    }
+    // Unit DC gain.
+    h = Float64Array.from([0.5 / sum, ...coeffs.map((v) => v / sum)]);
+    halfbands.set(key, h);
+  }
+  const n = x.length;
+  const outLen = Math.ceil(n / 2);
+  const y = new Float32Array(outLen);
+  const taps = h.length - 1; // odd offsets 1, 3, ..., 2 * taps - 1
+  const reach = 2 * taps - 1;
+  const c0 = h[0];
+  for (let k = 0; k < outLen; k++) {
+    const c = 2 * k;
+    let acc = c0 * x[c];
+    if (c - reach >= 0 && c + reach < n) {
+      for (let i = 1, m = 1; i <= taps; i++, m += 2) acc += h[i] * (x[c - m] + x[c + m]);
+    } else {
+      for (let i = 1, m = 1; i <= taps; i++, m += 2) {
+        const a = c - m >= 0 ? x[c - m] : 0;
+        const b = c + m < n ? x[c + m] : 0;
+        acc += h[i] * (a + b);
+      }
+    }
+    y[k] = acc;
+  }
+  return y;
+}
+
+function polyphase(x: Float32Array, from: number, to: number, passband: number, attenuationDb: number): Float32Array {
+  const { table, taps, L, M } = getKernel(from, to, passband, attenuationDb);
   const n = x.length;
   const outLen = resampledLength(n, from, to);
   const y = new Float32Array(outLen);
@@ -119,7 +191,20 @@ export function resample(x: Float32Array, from: number, to: number, opts: Resamp
     const row = phase * taps;
     let acc = 0;
     if (first >= 0 && first + taps <= n) {
-      for (let j = 0; j < taps; j++) acc += table[row + j] * x[first + j];
+      // Four accumulators break the add dependency chain (taps is even; W >= 2 makes it >= 4).
+      let a0 = 0;
+      let a1 = 0;
+      let a2 = 0;
+      let a3 = 0;
+      let j = 0;
+      for (; j + 3 < taps; j += 4) {
+        a0 += table[row + j] * x[first + j];
+        a1 += table[row + j + 1] * x[first + j + 1];
+        a2 += table[row + j + 2] * x[first + j + 2];
+        a3 += table[row + j + 3] * x[first + j + 3];
+      }
+      for (; j < taps; j++) a0 += table[row + j] * x[first + j];
+      acc = a0 + a1 + (a2 + a3);
     } else {
       const jLo = Math.max(0, -first);
       const jHi = Math.min(taps, n - first);

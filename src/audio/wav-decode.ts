@@ -3,9 +3,9 @@
  * allocated from it, so a hostile or damaged header gives a typed error and never a huge
  * allocation, a hang or a crash. Integer PCM (8/16/24/32-bit) and float (32/64-bit) are converted
  * straight into a mono Float32Array with typed-array reads: `wavefile`'s `getSamples` costs
- * ~6 ms per second of 44.1 kHz stereo, which would dominate decoding. The companded and ADPCM
- * encodings (A-law, mu-law, IMA ADPCM) go through `wavefile`, and the tests check the fast path
- * against `wavefile` for every PCM and float depth.
+ * ~6 ms per second of 44.1 kHz stereo, which would dominate decoding. The companded encodings
+ * (A-law, mu-law) go through `wavefile`, and the tests check the fast path against `wavefile` for
+ * every PCM and float depth. IMA ADPCM is refused: wavefile's decoder drifts at block edges.
  */
 import * as wavefileNs from 'wavefile';
 import { AudioDecodeError } from '../errors';
@@ -22,7 +22,6 @@ export interface WavLimits {
 }
 
 const FORMAT_PCM = 1;
-const FORMAT_IMA_ADPCM = 0x11;
 const FORMAT_FLOAT = 3;
 const FORMAT_ALAW = 6;
 const FORMAT_MULAW = 7;
@@ -110,14 +109,11 @@ function checkFormat(
   const pcmOk = f.format === FORMAT_PCM && [8, 16, 24, 32].includes(f.bitsPerSample);
   const floatOk = f.format === FORMAT_FLOAT && (f.bitsPerSample === 32 || f.bitsPerSample === 64);
   const lawOk = (f.format === FORMAT_ALAW || f.format === FORMAT_MULAW) && f.bitsPerSample === 8;
-  const adpcmOk = f.format === FORMAT_IMA_ADPCM && f.bitsPerSample === 4 && f.channels === 1;
-  if (!pcmOk && !floatOk && !lawOk && !adpcmOk) {
+  if (!pcmOk && !floatOk && !lawOk) {
     fail('UNSUPPORTED_ENCODING', `WAV encoding ${describe(f.format)} at ${f.bitsPerSample} bits is not supported. Convert it to 16-bit PCM WAV or FLAC.`);
   }
   // The block size follows from the format; a wrong header value is ignored, not trusted.
-  const blockAlign = adpcmOk ? f.blockAlign : (f.channels * f.bitsPerSample) / 8;
-  if (adpcmOk && (blockAlign < 8 || blockAlign > 65536)) fail('NOT_AUDIO', 'the WAV ADPCM block size is invalid, so the file is damaged. Re-export it.');
-  return { ...f, blockAlign };
+  return { ...f, blockAlign: (f.channels * f.bitsPerSample) / 8 };
 }
 
 function describe(format: number): string {
@@ -127,11 +123,6 @@ function describe(format: number): string {
 
 /** Number of sample frames the header describes (computed without allocating anything). */
 export function wavFrameCount(h: WavHeader): number {
-  if (h.format === FORMAT_IMA_ADPCM) {
-    // Each block holds a 4-byte header sample plus 2 samples per remaining byte.
-    const blocks = Math.floor(h.dataSize / h.blockAlign);
-    return blocks * (2 * (h.blockAlign - 4) + 1);
-  }
   return Math.floor(h.dataSize / h.blockAlign);
 }
 
@@ -218,7 +209,6 @@ type WaveFileCtor = new () => {
   fromBuffer(bytes: Uint8Array): void;
   fromALaw(bitDepth?: string): void;
   fromMuLaw(bitDepth?: string): void;
-  fromIMAADPCM(bitDepth?: string): void;
   getSamples(interleaved?: boolean, out?: unknown): Float64Array | Float64Array[];
 };
 
@@ -229,15 +219,14 @@ function waveFileClass(): WaveFileCtor {
   return ctor;
 }
 
-/** A-law, mu-law and IMA ADPCM, expanded to 16-bit by wavefile (header already validated). */
+/** A-law and mu-law, expanded to 16-bit by wavefile (header already validated). */
 function viaWavefile(b: Uint8Array, h: WavHeader, name: string): Float32Array {
   let chans: Float64Array[];
   try {
     const wav = new (waveFileClass())();
     wav.fromBuffer(b);
     if (h.format === FORMAT_ALAW) wav.fromALaw('16');
-    else if (h.format === FORMAT_MULAW) wav.fromMuLaw('16');
-    else wav.fromIMAADPCM('16');
+    else wav.fromMuLaw('16');
     const s = wav.getSamples(false, Float64Array);
     chans = Array.isArray(s) ? s : [s as Float64Array];
   } catch (e) {
