@@ -5,6 +5,10 @@
 import { tf } from '../backend';
 import type { DistanceMetric } from './distances';
 import type { LossResult } from './losses/common';
+import { contrastiveLoss } from './losses/contrastive';
+import { npairsLoss } from './losses/npairs';
+import { ntxentLoss } from './losses/ntxent';
+import { supconLoss } from './losses/supcon';
 import { tfaTripletHardLoss, tfaTripletSemiHardLoss, type TfaMetric } from './losses/tfa';
 import { tripletMarginLoss, type TripletMarginOptions } from './losses/triplet';
 import type { ReducerName } from './reducers';
@@ -84,7 +88,7 @@ type Parsed = Record<string, string | number | boolean>;
 
 /** "LpDistance(normalize_embeddings=True, p=2, power=1) (default)" -> class and kwargs. */
 export function parseCall(s: string): { cls: string; kw: Parsed } | null {
-  const m = /^(\w+)\((.*)\)(\s*\(default\))?$/.exec(s.trim());
+  const m = /^(\w+)\(([^()]*)\)(\s*\(default\))?$/.exec(s.trim());
   if (!m) return null;
   const kw: Parsed = {};
   for (const part of m[2].split(',').map((x) => x.trim()).filter(Boolean)) {
@@ -273,7 +277,84 @@ const tfaHard: Handler = (entry, fx, rtol) => {
   return checks;
 };
 
+/** A reducer param that must be `want` (these losses have a fixed reducer here). */
+function fixedReducer(p: Record<string, unknown>, want: ReducerName): string | null {
+  const r = parseReducer(p.reducer, want);
+  return r === want ? null : `reducer ${String(p.reducer)} not supported (only ${want})`;
+}
+
+const pmlContrastive: Handler = (entry, fx, rtol) => {
+  const p = entry.params;
+  const bad = unknownParams(p, ['pos_margin', 'neg_margin', 'distance', 'reducer']) ?? fixedReducer(p, 'avg-nonzero');
+  if (bad) return bad;
+  const dist = parsePmlDistance(p.distance ?? 'LpDistance()');
+  if (typeof dist === 'string') return dist;
+  const opts = {
+    form: 'pml' as const,
+    posMargin: typeof p.pos_margin === 'number' ? p.pos_margin : 0,
+    negMargin: typeof p.neg_margin === 'number' ? p.neg_margin : 1,
+    distance: dist.metric,
+    normalize: dist.normalize,
+  };
+  const r = evaluate(fx, (e) => contrastiveLoss(e, fx.labels, opts));
+  const checks = [closeCheck('value', r.value, entry.value, rtol)];
+  const want = entry.components as Record<string, unknown> | undefined;
+  const got = r.result.components!;
+  if (want) {
+    checks.push(
+      closeCheck('pos_loss', got.posLoss, want.pos_loss, rtol),
+      closeCheck('neg_loss', got.negLoss, want.neg_loss, rtol),
+      countCheck('pos pairs', got.posPairs, want.num_pos_pairs),
+      countCheck('pos non-zero', got.posNonZero, want.num_pos_nonzero),
+      countCheck('neg pairs', got.negPairs, want.num_neg_pairs),
+      countCheck('neg non-zero', got.negNonZero, want.num_neg_nonzero),
+    );
+  }
+  return checks;
+};
+
+const pmlNPairs: Handler = (entry, fx, rtol) => {
+  const p = entry.params;
+  const bad = unknownParams(p, ['distance', 'reducer']) ?? fixedReducer(p, 'mean');
+  if (bad) return bad;
+  const dist = parsePmlDistance(p.distance ?? 'DotProductSimilarity()');
+  if (typeof dist === 'string') return dist;
+  if (dist.metric !== 'dot' && dist.metric !== 'cosine') return `NPairsLoss with ${String(p.distance)} not supported`;
+  const r = evaluate(fx, (e) => npairsLoss(e, fx.labels, { normalize: dist.normalize }));
+  const checks = [closeCheck('value', r.value, entry.value, rtol)];
+  if ('pairs' in entry) checks.push(setCheck('pairs', r.result.pairs, entry.pairs));
+  return checks;
+};
+
+/** NTXent and SupCon: temperature, cosine similarity (pml's default) and a fixed reducer. */
+function cosineTemperature(entry: Entry, reducer: ReducerName): number | string {
+  const p = entry.params;
+  const bad = unknownParams(p, ['temperature', 'distance', 'reducer']) ?? fixedReducer(p, reducer);
+  if (bad) return bad;
+  const dist = parsePmlDistance(p.distance ?? 'CosineSimilarity()');
+  if (typeof dist === 'string') return dist;
+  if (dist.metric !== 'cosine' && !(dist.metric === 'dot' && dist.normalize)) return `${String(p.distance)} not supported (cosine only)`;
+  if (typeof p.temperature !== 'number' || !(p.temperature > 0)) return 'temperature must be a number > 0';
+  return p.temperature;
+}
+
+const pmlNTXent: Handler = (entry, fx, rtol) => {
+  const t = cosineTemperature(entry, 'mean');
+  if (typeof t === 'string') return t;
+  return [closeCheck('value', evaluate(fx, (e) => ntxentLoss(e, fx.labels, { temperature: t })).value, entry.value, rtol)];
+};
+
+const pmlSupCon: Handler = (entry, fx, rtol) => {
+  const t = cosineTemperature(entry, 'avg-nonzero');
+  if (typeof t === 'string') return t;
+  return [closeCheck('value', evaluate(fx, (e) => supconLoss(e, fx.labels, { temperature: t })).value, entry.value, rtol)];
+};
+
 export const HANDLERS: Record<string, Handler> = {
+  'pml.ContrastiveLoss': pmlContrastive,
+  'pml.NPairsLoss': pmlNPairs,
+  'pml.NTXentLoss': pmlNTXent,
+  'pml.SupConLoss': pmlSupCon,
   'pml.TripletMarginLoss': pmlTripletLoss,
   'pml.TripletMarginLoss.grad': pmlTripletLoss,
   'pml.TripletMarginMiner': pmlTripletMiner,

@@ -7,6 +7,10 @@
 import type { tf } from '../backend';
 import { InvalidArgumentError } from '../errors';
 import type { LossResult } from './losses/common';
+import { contrastiveLoss } from './losses/contrastive';
+import { npairsLoss } from './losses/npairs';
+import { ntxentLoss } from './losses/ntxent';
+import { supconLoss } from './losses/supcon';
 import { tfaTripletHardLoss, tfaTripletSemiHardLoss } from './losses/tfa';
 import { tripletMarginLoss, type TripletMining } from './losses/triplet';
 import { makeRng } from './rng';
@@ -29,19 +33,31 @@ export interface LossConfig {
   loss: LossKind;
   /** Triplet only. Default 'tfa-semihard'. */
   mining?: Mining;
-  /** Triplet: default 0.2 (FaceNet). */
+  /** Triplet: default 0.2 (FaceNet). Contrastive 'hadsell': the negative margin, default 1. */
   margin?: number;
-  /** Triplet: 'squared-l2' (FaceNet, default), 'l2' or 'angular' (1 - cos). */
+  /**
+   * Triplet: 'squared-l2' (FaceNet, default), 'l2' or 'angular' (1 - cos).
+   * Contrastive 'pml': 'l2' (default) or 'squared-l2'. Hadsell is always Euclidean.
+   */
   distance?: 'l2' | 'squared-l2' | 'angular';
   /**
-   * L2-normalise embeddings inside the loss. Default false: voxprint's embedder already outputs
-   * unit vectors. (pytorch-metric-learning normalises by default; TF Addons never does.)
+   * L2-normalise embeddings inside the loss (triplet, contrastive). Default false: voxprint's
+   * embedder already outputs unit vectors. (pytorch-metric-learning normalises by default; TF
+   * Addons never does.) npair: default true (cosine, pml's default); false = raw dot product.
+   * infonce and supcon always use cosine similarity.
    */
   normalize?: boolean;
   /** pml-style minings only ('semihard', 'hard', 'easy', 'all', 'batch-hard', 'random'). Default 'avg-nonzero'. */
   reducer?: 'avg-nonzero' | 'mean';
   /** softplus(hp - hn) instead of the margin hinge; 'tfa-hard' and 'batch-hard' only. */
   soft?: boolean;
+  /** InfoNCE (default 0.07) and SupCon (default 0.1): similarities are cos / temperature. */
+  temperature?: number;
+  /** Contrastive form: 'hadsell' (y d^2 + (1-y) max(0, m-d)^2, mean over pairs; default) or 'pml'. */
+  contrastive?: 'hadsell' | 'pml';
+  /** Contrastive 'pml': relu(d - posMargin) and relu(negMargin - d); defaults 0 and 1. */
+  posMargin?: number;
+  negMargin?: number;
   /** Seed of the 'random' miner; the returned function draws a new batch of negatives per call. Default 0. */
   seed?: number;
 }
@@ -62,9 +78,34 @@ function checkNumber(name: string, v: number | undefined, ok: (x: number) => boo
  */
 export function makeLoss(config: LossConfig): LossFn {
   checkNumber('margin', config.margin, (x) => x >= 0, 'a finite number >= 0');
+  checkNumber('temperature', config.temperature, (x) => x > 0, 'a finite number > 0');
+  checkNumber('posMargin', config.posMargin, () => true, 'finite');
+  checkNumber('negMargin', config.negMargin, () => true, 'finite');
+  if (config.loss !== 'triplet') {
+    for (const k of ['mining', 'reducer', 'soft', 'seed'] as const) {
+      if (config[k] !== undefined) throw new InvalidArgumentError(`${k} applies to the triplet loss only, not '${config.loss}'.`);
+    }
+  }
+  if (config.temperature !== undefined && config.loss !== 'infonce' && config.loss !== 'supcon') {
+    throw new InvalidArgumentError(`temperature applies to infonce and supcon only, not '${config.loss}'.`);
+  }
   switch (config.loss) {
     case 'triplet':
       return makeTriplet(config);
+    case 'contrastive':
+      return makeContrastive(config);
+    case 'npair': {
+      const normalize = config.normalize ?? true;
+      return (e, y) => npairsLoss(e, y, { normalize });
+    }
+    case 'infonce': {
+      const temperature = config.temperature ?? 0.07;
+      return (e, y) => ntxentLoss(e, y, { temperature });
+    }
+    case 'supcon': {
+      const temperature = config.temperature ?? 0.1;
+      return (e, y) => supconLoss(e, y, { temperature });
+    }
     default:
       throw new InvalidArgumentError(
         `Unknown loss '${String(config.loss)}'; choose one of triplet, contrastive, npair, infonce, supcon.`,
@@ -106,5 +147,35 @@ function makeTriplet(config: LossConfig): LossFn {
       mining: pmlMining,
       rng,
       soft: config.soft,
+    });
+}
+
+function makeContrastive(config: LossConfig): LossFn {
+  const form = config.contrastive ?? 'hadsell';
+  if (form !== 'hadsell' && form !== 'pml') {
+    throw new InvalidArgumentError(`Unknown contrastive form '${String(form)}'; choose hadsell or pml.`);
+  }
+  const distance = config.distance ?? 'l2';
+  if (form === 'hadsell' && distance !== 'l2') {
+    throw new InvalidArgumentError(`The Hadsell contrastive loss is defined on Euclidean distance; drop distance '${distance}'.`);
+  }
+  if (form === 'pml' && distance === 'angular') {
+    throw new InvalidArgumentError(`The pml contrastive loss takes distance l2 or squared-l2, not angular.`);
+  }
+  if (form === 'pml' && config.margin !== undefined) {
+    throw new InvalidArgumentError(`The pml contrastive form takes posMargin and negMargin, not margin.`);
+  }
+  if (form === 'hadsell' && (config.posMargin !== undefined || config.negMargin !== undefined)) {
+    throw new InvalidArgumentError(`The Hadsell contrastive form takes margin, not posMargin/negMargin (those are for contrastive: 'pml').`);
+  }
+  const normalize = config.normalize ?? false;
+  return (e, y) =>
+    contrastiveLoss(e, y, {
+      form,
+      margin: config.margin,
+      posMargin: config.posMargin,
+      negMargin: config.negMargin,
+      distance,
+      normalize,
     });
 }

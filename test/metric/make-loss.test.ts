@@ -21,6 +21,11 @@ const CONFIGS: LossConfig[] = [
   { loss: 'triplet', mining: 'all', reducer: 'mean' },
   { loss: 'triplet', mining: 'batch-hard', distance: 'angular' },
   { loss: 'triplet', mining: 'random', seed: 3, normalize: true },
+  { loss: 'contrastive' },
+  { loss: 'contrastive', contrastive: 'pml', posMargin: 0.1, negMargin: 0.8 },
+  { loss: 'npair' },
+  { loss: 'infonce', temperature: 0.1 },
+  { loss: 'supcon' },
 ];
 
 describe('makeLoss', () => {
@@ -51,6 +56,7 @@ describe('makeLoss', () => {
     expect(g.every(Number.isFinite)).toBe(true);
     expect(stats.batchSize).toBe(24);
     expect(stats.validTriplets).toBe(24 * 3 * 20);
+    expect(stats.items).toBeGreaterThan(0);
     if (config.mining !== 'easy') expect(g.some((x) => x !== 0)).toBe(true);
   });
 
@@ -72,8 +78,16 @@ describe('makeLoss', () => {
   });
 
   it('gives 0, a zero gradient and a warning when no two labels match', () => {
-    for (const mining of ['tfa-semihard', 'tfa-hard', 'semihard', 'batch-hard', 'all'] as const) {
-      const fn = makeLoss({ loss: 'triplet', mining });
+    const configs: LossConfig[] = [
+      ...(['tfa-semihard', 'tfa-hard', 'semihard', 'batch-hard', 'all', 'random'] as const).map((mining) => ({ loss: 'triplet' as const, mining })),
+      { loss: 'contrastive' },
+      { loss: 'contrastive', contrastive: 'pml' },
+      { loss: 'npair' },
+      { loss: 'infonce' },
+      { loss: 'supcon' },
+    ];
+    for (const config of configs) {
+      const fn = makeLoss(config);
       const { e } = batch(6, 4, 6);
       const y = Int32Array.from([0, 1, 2, 3, 4, 5]);
       let warnings: string[] = [];
@@ -82,7 +96,7 @@ describe('makeLoss', () => {
         warnings = r.stats.warnings;
         return r.loss;
       })(e);
-      expect(value.dataSync()[0]).toBe(0);
+      expect(Math.abs(value.dataSync()[0])).toBe(0);
       expect(Array.from(grad.dataSync()).every((g) => g === 0)).toBe(true);
       expect(warnings.join(' ')).toMatch(/no positive pair/);
       tf.dispose([value, grad, e]);
@@ -95,6 +109,11 @@ describe('makeLoss', () => {
     expect(() => makeLoss({ loss: 'triplet', mining: 'semihard', soft: true })).toThrow(/soft applies/);
     expect(() => makeLoss({ loss: 'triplet', mining: 'tfa-semihard', reducer: 'mean' })).toThrow(/reducer/);
     expect(() => makeLoss({ loss: 'bogus' as never })).toThrow(/Unknown loss/);
+    expect(() => makeLoss({ loss: 'infonce', temperature: 0 })).toThrow(/temperature/);
+    expect(() => makeLoss({ loss: 'supcon', mining: 'hard' })).toThrow(/triplet loss only/);
+    expect(() => makeLoss({ loss: 'triplet', temperature: 0.1 })).toThrow(/infonce and supcon only/);
+    expect(() => makeLoss({ loss: 'contrastive', contrastive: 'pml', margin: 1 })).toThrow(/posMargin/);
+    expect(() => makeLoss({ loss: 'contrastive', distance: 'squared-l2' })).toThrow(/Euclidean/);
     const fn = makeLoss({ loss: 'triplet' });
     const { e } = batch(4, 3, 2);
     expect(() => fn(e, Int32Array.from([0, 1, 0]))).toThrow(/one label per embedding/);
