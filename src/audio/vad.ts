@@ -1,0 +1,234 @@
+/**
+ * Energy-based voice activity detection with an adaptive noise floor.
+ *
+ * Frame energies (10 ms, dBFS) are measured in the speech band (150 Hz - 4 kHz, two biquads),
+ * which leaves out rumble (boilers, washing machines, handling) and much of the hiss, and are
+ * smoothed over 50 ms. The noise floor is tracked locally
+ * (the minimum of the smoothed energy within +-1 s, never below the recording's own 10th
+ * percentile), so it follows a noise that changes level; the speech threshold sits a margin above
+ * it that scales with the recording's contrast (speech level minus floor): quiet recordings and
+ * noisy ones get a threshold that fits them instead of a fixed dBFS. Frames above threshold become
+ * segments; short gaps are bridged (natural pauses stay), short bursts dropped (clicks), each
+ * segment padded, and long pauses and the leading and trailing silence are cut.
+ *
+ * Limits: energy cannot tell a loud noise burst from a word. With a non-stationary noise only
+ * ~10 dB below the speech (a boiler, say), bursts in the pauses are kept as speech; ./quality
+ * reports such a take as noisy. (An autocorrelation voicing check was tried and dropped: it
+ * cost ~6 ms per audio-second and did not reject boiler noise, which is partly periodic.)
+ */
+import { AudioDecodeError } from '../errors';
+
+export interface VadOptions {
+  /** Sample rate of `samples` (default 16000). */
+  sampleRate?: number;
+  /** Pauses up to this long stay inside a segment (default 300 ms). */
+  maxPauseMs?: number;
+  /** Segments shorter than this (after bridging) are dropped as clicks (default 60 ms). */
+  minSegmentMs?: number;
+  /** Kept before and after each segment, so word edges are not clipped (default 100 ms). */
+  padMs?: number;
+  /** Frames quieter than this are digital silence: never speech, not noise either (default -110 dBFS, below 16-bit dither). */
+  absoluteFloorDb?: number;
+  /** Least margin above the noise floor for speech (default 3 dB). */
+  minMarginDb?: number;
+}
+
+export interface SpeechResult {
+  /** The speech segments joined end to end. */
+  speech: Float32Array;
+  speechSec: number;
+  /** [start, end) sample indices into the input, in order, non-overlapping. */
+  segments: Array<[number, number]>;
+}
+
+const FRAME_MS = 10;
+const SMOOTH_FRAMES = 5;
+const LOCAL_WINDOW_FRAMES = 100; // +-1 s
+
+/** Frame energies in dBFS (mean square of samples in [-1, 1]; -120 for digital silence). */
+export function frameEnergiesDb(samples: Float32Array, frameLen: number): Float64Array {
+  const n = Math.floor(samples.length / frameLen) + (samples.length % frameLen ? 1 : 0);
+  const out = new Float64Array(n);
+  for (let f = 0; f < n; f++) {
+    const s = f * frameLen;
+    const e = Math.min(samples.length, s + frameLen);
+    let acc = 0;
+    for (let i = s; i < e; i++) acc += samples[i] * samples[i];
+    out[f] = 10 * Math.log10(acc / (e - s) + 1e-12);
+  }
+  return out;
+}
+
+/** Second-order Butterworth section (RBJ cookbook), run in place over `x`. */
+function biquad(x: Float32Array, rate: number, freq: number, type: 'lowpass' | 'highpass'): void {
+  const w = (2 * Math.PI * Math.min(freq, rate * 0.45)) / rate;
+  const alpha = Math.sin(w) / Math.SQRT2;
+  const cos = Math.cos(w);
+  const a0 = 1 + alpha;
+  const b1 = (type === 'lowpass' ? 1 - cos : -(1 + cos)) / a0;
+  const b0 = b1 / (type === 'lowpass' ? 2 : -2);
+  const b2 = b0;
+  const a1 = (-2 * cos) / a0;
+  const a2 = (1 - alpha) / a0;
+  let x1 = 0;
+  let x2 = 0;
+  let y1 = 0;
+  let y2 = 0;
+  for (let i = 0; i < x.length; i++) {
+    const x0 = x[i];
+    const y0 = b0 * x0 + b1 * x1 + b2 * x2 - a1 * y1 - a2 * y2;
+    x2 = x1;
+    x1 = x0;
+    y2 = y1;
+    y1 = y0;
+    x[i] = y0;
+  }
+}
+
+/** The 150 Hz - 4 kHz band, where voiced speech has most of its energy. */
+function speechBand(samples: Float32Array, rate: number): Float32Array {
+  const y = samples.slice();
+  biquad(y, rate, 150, 'highpass');
+  biquad(y, rate, 4000, 'lowpass');
+  return y;
+}
+
+export function percentile(values: Float64Array, p: number): number {
+  if (values.length === 0) return -120;
+  const sorted = Float64Array.from(values).sort();
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.floor(p * (sorted.length - 1))))];
+}
+
+/** Sliding-window minimum over +-half (monotonic deque, O(n)). */
+function slidingMin(x: Float64Array, half: number): Float64Array {
+  const n = x.length;
+  const out = new Float64Array(n);
+  const dq = new Int32Array(n);
+  let head = 0;
+  let tail = 0;
+  let next = 0; // next index to push
+  for (let i = 0; i < n; i++) {
+    const hi = Math.min(n - 1, i + half);
+    for (; next <= hi; next++) {
+      while (tail > head && x[dq[tail - 1]] >= x[next]) tail--;
+      dq[tail++] = next;
+    }
+    while (dq[head] < i - half) head++;
+    out[i] = x[dq[head]];
+  }
+  return out;
+}
+
+/** Per-frame speech decisions and the statistics behind them (shared with ./quality). */
+export interface FrameAnalysis {
+  frameLen: number;
+  /** Speech-band energy per frame, dBFS. */
+  energyDb: Float64Array;
+  /** 1 where the energy test says speech. */
+  speech: Uint8Array;
+  noiseFloorDb: number;
+  speechLevelDb: number;
+}
+
+export function analyseFrames(samples: Float32Array, opts: VadOptions = {}): FrameAnalysis {
+  const sampleRate = opts.sampleRate ?? 16000;
+  const absoluteFloorDb = opts.absoluteFloorDb ?? -110;
+  const minMarginDb = opts.minMarginDb ?? 3;
+  const frameLen = Math.max(1, Math.round((sampleRate * FRAME_MS) / 1000));
+  const band = speechBand(samples, sampleRate);
+  const energyDb = frameEnergiesDb(band, frameLen);
+  const n = energyDb.length;
+  // Smooth in the power domain over 50 ms, so one quiet frame inside a word is not a pause.
+  const smooth = new Float64Array(n);
+  const half = SMOOTH_FRAMES >> 1;
+  for (let f = 0; f < n; f++) {
+    let acc = 0;
+    let cnt = 0;
+    for (let k = Math.max(0, f - half); k <= Math.min(n - 1, f + half); k++, cnt++) acc += 10 ** (energyDb[k] / 10);
+    smooth[f] = 10 * Math.log10(acc / cnt + 1e-12);
+  }
+  // Digital silence (padding, muted input) says nothing about the noise: leave it out.
+  const live = smooth.filter((v) => v > absoluteFloorDb);
+  const globalFloor = percentile(live, 0.1);
+  const speechLevelDb = percentile(live, 0.95);
+  // The margin grows with the contrast: a clean recording (50 dB) gets 15 dB, a noisy one (10 dB) 3 dB.
+  const margin = Math.max(minMarginDb, Math.min(15, 0.3 * (speechLevelDb - globalFloor)));
+  const localFloor = slidingMin(
+    smooth.map((v) => (v > absoluteFloorDb ? v : globalFloor)),
+    LOCAL_WINDOW_FRAMES,
+  );
+  const speech = new Uint8Array(n);
+  for (let f = 0; f < n; f++) {
+    const floor = Math.max(globalFloor, localFloor[f]);
+    speech[f] = smooth[f] > floor + margin && smooth[f] > absoluteFloorDb ? 1 : 0;
+  }
+  return { frameLen, energyDb, speech, noiseFloorDb: globalFloor, speechLevelDb };
+}
+
+/**
+ * Finds speech in mono audio: trims leading and trailing silence and drops pauses longer than
+ * `maxPauseMs`. Returns the joined speech, its duration and the kept [start, end) sample ranges.
+ */
+export function detectSpeech(samples: Float32Array, opts: VadOptions = {}): SpeechResult {
+  const { speech, speechSec, segments } = detectSpeechDetailed(samples, opts);
+  return { speech, speechSec, segments };
+}
+
+/** detectSpeech plus the per-frame analysis behind it (for ./quality). */
+export function detectSpeechDetailed(samples: Float32Array, opts: VadOptions = {}): SpeechResult & { frames: FrameAnalysis } {
+  const sampleRate = opts.sampleRate ?? 16000;
+  const maxPauseFrames = Math.round((opts.maxPauseMs ?? 300) / FRAME_MS);
+  const minSegFrames = Math.round((opts.minSegmentMs ?? 60) / FRAME_MS);
+  const padFrames = Math.round((opts.padMs ?? 100) / FRAME_MS);
+  const frames = analyseFrames(samples, opts);
+  const { frameLen, speech } = frames;
+  const n = speech.length;
+
+  // Runs of speech frames, with short gaps bridged.
+  const runs: Array<[number, number]> = [];
+  for (let f = 0; f < n; ) {
+    if (!speech[f]) {
+      f++;
+      continue;
+    }
+    let end = f + 1;
+    while (end < n && speech[end]) end++;
+    const last = runs[runs.length - 1];
+    if (last && f - last[1] <= maxPauseFrames) last[1] = end;
+    else runs.push([f, end]);
+    f = end;
+  }
+  // Drop clicks, pad, merge what the padding joins, convert to samples.
+  const segments: Array<[number, number]> = [];
+  for (const [a, b] of runs) {
+    if (b - a < minSegFrames) continue;
+    const s = Math.max(0, (a - padFrames) * frameLen);
+    const e = Math.min(samples.length, (b + padFrames) * frameLen);
+    const last = segments[segments.length - 1];
+    if (last && s <= last[1]) last[1] = Math.max(last[1], e);
+    else segments.push([s, e]);
+  }
+  let total = 0;
+  for (const [s, e] of segments) total += e - s;
+  const out = new Float32Array(total);
+  let at = 0;
+  for (const [s, e] of segments) {
+    out.set(samples.subarray(s, e), at);
+    at += e - s;
+  }
+  return { speech: out, speechSec: total / sampleRate, segments, frames };
+}
+
+/**
+ * Throws AudioDecodeError TOO_LITTLE_SPEECH when `speechSec` is below `minSec`; the message names
+ * `name` and says what to do.
+ */
+export function requireSpeech(result: { speechSec: number }, minSec: number, name = 'audio'): void {
+  if (result.speechSec >= minSec) return;
+  const found = result.speechSec < 0.05 ? 'no speech was found' : `only ${result.speechSec.toFixed(1)} s of speech was found`;
+  throw new AudioDecodeError(
+    'TOO_LITTLE_SPEECH',
+    `${name}: ${found}, and at least ${minSec.toFixed(1)} s is needed. Record again and say a full sentence, close to the microphone.`,
+    { subject: name },
+  );
+}
