@@ -17,7 +17,7 @@ import { z } from 'zod';
 export const MAX_AUDIO_BYTES = 64 * 1024 * 1024;
 
 export const Bytes = z
-  .instanceof(Uint8Array, { message: 'expected binary data (Uint8Array)' })
+  .custom<Uint8Array>((v) => v instanceof Uint8Array, { message: 'expected binary data (Uint8Array)' })
   .refine((b) => b.byteLength > 0, 'the file is empty')
   .refine((b) => b.byteLength <= MAX_AUDIO_BYTES, `the file is larger than ${MAX_AUDIO_BYTES / 1024 / 1024} MB`);
 
@@ -96,8 +96,9 @@ export const ApiErrorPayload = z.object({
 });
 export type ApiErrorPayload = z.infer<typeof ApiErrorPayload>;
 
-export const LossName = z.enum(['triplet', 'contrastive', 'ntxent']);
-export const MiningName = z.enum(['semihard', 'hard', 'all', 'batch-hard']);
+/** The losses and miners src/train offers (src/train/options.ts). */
+export const LossName = z.enum(['triplet', 'contrastive', 'npair', 'infonce']);
+export const MiningName = z.enum(['semihard', 'hard', 'batch-hard', 'all', 'random']);
 
 export const FinetuneProgress = z.object({
   phase: z.enum(['preparing', 'baseline', 'training', 'evaluating', 'saving']),
@@ -135,16 +136,16 @@ export const ModelEntry = z.object({
 
 // ---------------------------------------------------------------- the table
 
-interface CallOp<Req extends z.ZodType, Res extends z.ZodType> {
+interface CallOp<F extends Feature, Req extends z.ZodType, Res extends z.ZodType> {
   kind: 'call';
-  feature: Feature;
+  feature: F;
   summary: string;
   request: Req;
   response: Res;
 }
-interface JobOp<Req extends z.ZodType, Progress extends z.ZodType, Result extends z.ZodType> {
+interface JobOp<F extends Feature, Req extends z.ZodType, Progress extends z.ZodType, Result extends z.ZodType> {
   kind: 'job';
-  feature: Feature;
+  feature: F;
   summary: string;
   request: Req;
   /** A job op answers with its id at once; progress and the result arrive as events. */
@@ -158,20 +159,20 @@ export type Feature = (typeof FEATURES)[number];
 
 export const JobStarted = z.object({ jobId: z.string() });
 
-const call = <Req extends z.ZodType, Res extends z.ZodType>(
-  feature: Feature,
+const call = <F extends Feature, Req extends z.ZodType, Res extends z.ZodType>(
+  feature: F,
   summary: string,
   request: Req,
   response: Res,
-): CallOp<Req, Res> => ({ kind: 'call', feature, summary, request, response });
+): CallOp<F, Req, Res> => ({ kind: 'call', feature, summary, request, response });
 
-const job = <Req extends z.ZodType, P extends z.ZodType, R extends z.ZodType>(
-  feature: Feature,
+const job = <F extends Feature, Req extends z.ZodType, P extends z.ZodType, R extends z.ZodType>(
+  feature: F,
   summary: string,
   request: Req,
   progress: P,
   result: R,
-): JobOp<Req, P, R> => ({ kind: 'job', feature, summary, request, response: JobStarted, progress, result });
+): JobOp<F, Req, P, R> => ({ kind: 'job', feature, summary, request, response: JobStarted, progress, result });
 
 export const contract = {
   // app
@@ -340,6 +341,7 @@ export const contract = {
 export type Contract = typeof contract;
 export type OpName = keyof Contract;
 export const OP_NAMES = Object.keys(contract) as OpName[];
+export type OpsOf<F extends Feature> = { [K in OpName]: Contract[K]['feature'] extends F ? K : never }[OpName];
 export type JobOpName = { [K in OpName]: Contract[K] extends { kind: 'job' } ? K : never }[OpName];
 
 /** What a caller passes (defaults may be omitted). */

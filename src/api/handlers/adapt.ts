@@ -1,0 +1,72 @@
+/**
+ * Turning the core's objects into the contract's shapes. The contract is what the UI may rely on;
+ * the core may carry more (or name things its own way), so the mapping lives in one place.
+ */
+import type { ModelCard as CoreModelCard } from '../../model/card';
+import type { ModelCard, SpeakerSummary, TakeReport } from '../contract';
+
+type Loose = Record<string, unknown>;
+const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+export function toSpeakerSummary(x: unknown): SpeakerSummary {
+  const s = x as Loose;
+  return {
+    id: String(s.id ?? s.name),
+    name: String(s.name),
+    utterances: num(s.utterances) ?? (Array.isArray(s.utterances) ? s.utterances.length : 0),
+    speechSec: num(s.speechSec) ?? 0,
+    modelId: String(s.modelId ?? ''),
+    createdAt: String(s.createdAt ?? ''),
+    stale: Boolean(s.stale),
+  };
+}
+
+const ISSUE_CODES = new Set(['no_voice', 'too_short', 'too_quiet', 'clipped', 'noisy', 'too_loud']);
+
+export function toTakeReport(x: unknown, name: string): TakeReport {
+  const r = x as Loose;
+  const issues = Array.isArray(r.issues) ? (r.issues as Loose[]) : [];
+  return {
+    name: str(r.name) ?? name,
+    durationSec: num(r.durationSec) ?? 0,
+    speechSec: num(r.speechSec) ?? 0,
+    peakDb: num(r.peakDb),
+    rmsDb: num(r.rmsDb),
+    snrDb: num(r.snrDb),
+    clippedFraction: num(r.clippedFraction),
+    usable: Boolean(r.usable),
+    issues: issues.map((i) => {
+      const code = String(i.code ?? 'other').toLowerCase().replace(/-/g, '_');
+      return {
+        code: (ISSUE_CODES.has(code) ? code : 'other') as TakeReport['issues'][number]['code'],
+        message: String(i.message ?? ''),
+        fix: String(i.fix ?? ''),
+      };
+    }),
+  };
+}
+
+/** A human card from the model's voxprint.json. */
+export function toModelCard(card: unknown): ModelCard {
+  const c = card as Partial<CoreModelCard> & Loose;
+  const training = c.training;
+  const untrained = training ? training.steps === 0 : undefined;
+  const data = training?.data ?? [];
+  const metrics: Record<string, number> = {};
+  for (const [list, ev] of Object.entries(c.evaluation ?? {})) metrics[`EER ${list}`] = ev.eer;
+  const licences = [...new Set(data.map((d) => d.licence))];
+  return {
+    name: str(c.name) ?? (c.parent ? 'Fine-tuned embedder' : untrained ? 'Untrained embedder' : 'voxprint embedder'),
+    version: str(c.version) ?? c.id ?? '?',
+    description: training?.recipe || (c.parent ? `Fine-tuned from ${c.parent}` : undefined),
+    createdAt: c.createdAt,
+    embeddingDim: c.architecture?.embedDim,
+    trainedOn: data.length ? data.map((d) => `${d.name} (${d.speakers} speakers, ${d.clips} clips)`) : undefined,
+    metrics: Object.keys(metrics).length ? metrics : undefined,
+    defaultThreshold: c.threshold?.value,
+    licence: licences.length ? licences.join(', ') : undefined,
+    credits: data.length ? data.map((d) => d.attribution) : undefined,
+    untrained,
+  };
+}
