@@ -17,8 +17,6 @@ type LayersModel = import('@tensorflow/tfjs').LayersModel;
 
 /** Windows embedded per model call; bounds peak memory for long inputs and big evaluation batches. */
 const MAX_WINDOWS_PER_CALL = 64;
-/** Below this much speech after VAD, the whole (trimmed) signal is used rather than nothing. */
-const MIN_VAD_SECONDS = 0.3;
 
 export interface EmbedderInit {
   model: LayersModel;
@@ -95,8 +93,7 @@ export class Embedder {
    * Throws AudioDecodeError TOO_LITTLE_SPEECH when there is not one analysis frame of audio.
    */
   embedSamples(samples16k: Float32Array): Float32Array {
-    let speech = selectSpeech(samples16k);
-    if (speech.length < MIN_VAD_SECONDS * 16000) speech = samples16k;
+    const speech = selectSpeech(samples16k);
     const f = computeMfcc(speech, this.featureConfig);
     if (f.numFrames < 1) {
       throw new AudioDecodeError('TOO_LITTLE_SPEECH', 'The recording is too short to embed: record at least one second of speech.');

@@ -162,7 +162,7 @@ describe('feature pipeline agreement', () => {
     await initBackend();
     const e = createEmbedder();
     const x = voiceLike(2, 150, 3);
-    // the signal is all voiced (the envelope never reaches 0), so speech selection keeps everything
+    // the signal is all voiced (the envelope never reaches 0), so speech detection keeps everything
     const a = e.embedSamples(x);
     const b = e.embedFeatures(computeMfcc(x, e.featureConfig));
     a.forEach((v, k) => expect(v).toBeCloseTo(b[k], 5));

@@ -1,0 +1,81 @@
+/**
+ * On-disk feature cache, so epochs and runs never re-decode audio. One small file per
+ * (file, variant) under `.cache/features/<hash of feature config + speech-selection version>/`:
+ * changing the feature configuration changes the folder, which invalidates everything at once;
+ * a changed audio file (size or mtime) gets a new entry.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { decodeAudioFile } from '../audio/decode';
+import { computeMfcc, featureConfigKey, type FeatureConfig, type Features } from '../features/mfcc';
+import { selectSpeech } from '../model/speech';
+import { channelAugment, speedPerturb, type ChannelAug } from './augment';
+import { hash32, makeRng } from './rng';
+
+/** Bump when speech selection or augmentation code changes what a cached entry holds. */
+export const CACHE_VERSION = 'speech-v3:aug-v1';
+
+/** The VAD's source text is part of the key (best effort: readable when running from sources). */
+function vadSourceHash(): string {
+  try {
+    return createHash('sha1').update(readFileSync(new URL('../audio/vad.ts', import.meta.url))).digest('hex').slice(0, 8);
+  } catch {
+    return 'bundled';
+  }
+}
+
+export interface Variant {
+  speed: number;
+  channel: ChannelAug;
+  /** Replicate index: several random draws of the same channel augmentation. */
+  rep: number;
+}
+
+export function variantName(v: Variant): string {
+  return `s${v.speed}-${v.channel}-${v.rep}`;
+}
+
+export class FeatureCache {
+  readonly dir: string;
+  constructor(
+    root: string,
+    readonly cfg: FeatureConfig,
+    private readonly noises: Float32Array[] = [],
+  ) {
+    this.dir = join(root, 'features', createHash('sha1').update(`${featureConfigKey(cfg)}|${CACHE_VERSION}|${vadSourceHash()}`).digest('hex').slice(0, 16));
+    mkdirSync(this.dir, { recursive: true });
+  }
+
+  private entryPath(path: string, v: Variant): string {
+    const st = statSync(path);
+    const id = createHash('sha1').update(`${path}|${st.size}|${st.mtimeMs}|${variantName(v)}`).digest('hex');
+    return join(this.dir, `${id}.f32`);
+  }
+
+  /** MFCCs of the speech in `path` under variant `v`, from the cache or computed and stored. */
+  async get(path: string, v: Variant): Promise<Features> {
+    const file = this.entryPath(path, v);
+    if (existsSync(file)) {
+      const buf = readFileSync(file);
+      const head = new Int32Array(buf.buffer, buf.byteOffset, 2);
+      const [numFrames, numCoeffs] = [head[0], head[1]];
+      const data = new Float32Array(numFrames * numCoeffs);
+      new Uint8Array(data.buffer).set(buf.subarray(8, 8 + data.byteLength));
+      return { data, numFrames, numCoeffs };
+    }
+    const audio = await decodeAudioFile(path);
+    let x = speedPerturb(audio.samples, v.speed);
+    x = selectSpeech(x);
+    if (v.channel !== 'clean') x = channelAugment(x, v.channel, this.noises, makeRng(hash32(`${path}|${variantName(v)}`)));
+    const f = computeMfcc(x, this.cfg);
+    const out = Buffer.alloc(8 + f.data.byteLength);
+    out.writeInt32LE(f.numFrames, 0);
+    out.writeInt32LE(f.numCoeffs, 4);
+    Buffer.from(f.data.buffer, f.data.byteOffset, f.data.byteLength).copy(out, 8);
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, out);
+    renameSync(tmp, file);
+    return f;
+  }
+}

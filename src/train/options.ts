@@ -1,0 +1,53 @@
+/**
+ * Training options (the `voxprint train` flags), validated with zod so the CLI, the app and the
+ * worker share one definition and one set of defaults.
+ */
+import { z } from 'zod';
+import { ArchConfigSchema } from '../model/architecture';
+
+export const ChannelAugSchema = z.enum(['noise', 'telephone', 'clip']);
+
+export const TrainOptionsSchema = z.object({
+  /** Data folder: the shared corpus folder (with `splits`) or DIR/SPEAKER/*.wav. */
+  data: z.string(),
+  splits: z.string().optional(),
+  /** Where to save the trained model; omitted = do not save (experiments). */
+  out: z.string().optional(),
+  cacheDir: z.string().default('.cache'),
+  loss: z.enum(['triplet', 'contrastive', 'npair', 'infonce']).default('triplet'),
+  mining: z.enum(['semihard', 'hard', 'batch-hard', 'all', 'random']).default('semihard'),
+  margin: z.number().positive().default(0.2),
+  temperature: z.number().positive().default(0.07),
+  /** Speakers per batch and utterances (crops) per speaker. */
+  p: z.number().int().min(2).default(48),
+  k: z.number().int().min(2).default(4),
+  /** Total optimisation steps; an epoch is `stepsPerEpoch` steps (validation and checkpoint each epoch). */
+  epochs: z.number().int().positive().default(20),
+  stepsPerEpoch: z.number().int().positive().default(100),
+  lr: z.number().positive().default(2e-3),
+  /** Cosine decay from lr to lr * minLrFraction after a linear warm-up. */
+  minLrFraction: z.number().min(0).max(1).default(0.05),
+  warmupSteps: z.number().int().nonnegative().default(100),
+  seed: z.number().int().default(1),
+  /** Stop after this many epochs without a better validation EER. */
+  patience: z.number().int().positive().default(6),
+  /** Speed-perturbation factors; each factor other than 1 makes new speakers. */
+  speeds: z.array(z.number().positive()).default([0.9, 1, 1.1]),
+  /** Channel augmentations per corpus (each adds one augmented copy of every file). */
+  augment: z.record(z.string(), z.array(ChannelAugSchema)).default({}),
+  /** Share of each batch's speakers per corpus; unlisted corpora share the rest equally. */
+  quotas: z.record(z.string(), z.number().nonnegative()).default({}),
+  shortCrop: z.tuple([z.number().int().positive(), z.number().int().positive()]).default([50, 150]),
+  longCrop: z.tuple([z.number().int().positive(), z.number().int().positive()]).default([100, 300]),
+  /** Validation speakers carved out of each corpus's train speakers. */
+  valSpeakers: z.record(z.string(), z.number().int().nonnegative()).default({ dspspeech20: 3, 'arabic-speech-commands': 4, librispeech: 25 }),
+  /** Fraction of speakers used for validation in corpora not listed in valSpeakers. */
+  valFraction: z.number().min(0).max(0.5).default(0.1),
+  arch: ArchConfigSchema.partial().default({}),
+  /** Seed of the validation-speaker choice, fixed so that runs with other seeds stay comparable. */
+  valSeed: z.number().int().default(12345),
+  /** Free text for the model card. */
+  recipe: z.string().default(''),
+});
+export type TrainOptions = z.infer<typeof TrainOptionsSchema>;
+export type TrainOptionsInput = z.input<typeof TrainOptionsSchema>;

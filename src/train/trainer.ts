@@ -1,0 +1,276 @@
+/**
+ * The trainer: `train(opts, onEvent, signal)`. Data (train speakers only) -> cached MFCCs of every
+ * file under its speed and channel variants -> P x K batches -> metric loss -> Adam with warm-up
+ * and cosine decay -> validation EER on held-out TRAIN speakers each epoch -> best checkpoint,
+ * early stopping. Seeded: the same options give the same model.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { tf } from '../backend';
+import { CancelledError, InvalidArgumentError } from '../errors';
+import { decodeAudioFile } from '../audio/decode';
+import { DEFAULT_FEATURE_CONFIG } from '../features/mfcc';
+import { createEmbedder, type Embedder } from '../model/embedder';
+import { frameInputDim, statsInputDim } from '../model/architecture';
+import { prepareCrops, type PreparedBatch } from '../model/preprocess';
+import { FeatureCache, type Variant } from './cache';
+import { listTrainingData, type Utterance } from './data';
+import { TrainOptionsSchema, type TrainOptions, type TrainOptionsInput } from './options';
+import { makeRng, type Rng } from './rng';
+import { PKSampler, pickDistinct, type SubBatch, type TrainItem } from './sampler';
+import { makeTrainLoss } from './loss';
+import { buildValSet, validate, type ValResult, type ValUtterance } from './validation';
+
+type Tensor = import('@tensorflow/tfjs').Tensor;
+type Tensor2D = import('@tensorflow/tfjs').Tensor2D;
+
+export type TrainEvent =
+  | { type: 'features'; done: number; total: number }
+  | { type: 'start'; speakers: number; labels: number; items: number; valSpeakers: number; params: number; totalSteps: number }
+  | { type: 'step'; step: number; totalSteps: number; loss: number; activeFraction: number; collapsedFraction: number; lr: number; ms: number }
+  | {
+      type: 'epoch';
+      epoch: number;
+      step: number;
+      loss: number;
+      activeFraction: number;
+      collapsedFraction: number;
+      valEer: number;
+      valEerByCorpus: Record<string, number>;
+      best: boolean;
+      seconds: number;
+    }
+  | { type: 'done'; steps: number; seconds: number; bestEpoch: number; valEer: number };
+
+export interface TrainResult {
+  embedder: Embedder;
+  options: TrainOptions;
+  steps: number;
+  seconds: number;
+  bestEpoch: number;
+  validation: ValResult;
+  history: Extract<TrainEvent, { type: 'epoch' }>[];
+  data: { corpus: string; speakers: number; clips: number }[];
+}
+
+function checkCancel(signal?: AbortSignal): void {
+  if (signal?.aborted) throw new CancelledError('Training');
+}
+
+/** Yields to the event loop so progress is delivered and cancellation is noticed. */
+const tick = () => new Promise<void>((r) => setImmediate(r));
+
+function lrAt(step: number, total: number, o: TrainOptions): number {
+  if (step < o.warmupSteps) return (o.lr * (step + 1)) / o.warmupSteps;
+  const t = (step - o.warmupSteps) / Math.max(1, total - o.warmupSteps);
+  return o.lr * (o.minLrFraction + (1 - o.minLrFraction) * 0.5 * (1 + Math.cos(Math.PI * Math.min(1, t))));
+}
+
+async function loadNoises(data: string): Promise<Float32Array[]> {
+  const dir = join(data, 'noise');
+  if (!existsSync(dir)) return [];
+  const { readdirSync } = await import('node:fs');
+  const out: Float32Array[] = [];
+  for (const f of readdirSync(dir).sort()) if (/\.(wav|flac)$/i.test(f)) out.push((await decodeAudioFile(join(dir, f))).samples);
+  return out;
+}
+
+/** Splits speakers into train and validation, per corpus, with a fixed seed. */
+function splitValidation(utts: Utterance[], o: TrainOptions): { train: Utterance[]; val: Utterance[] } {
+  const rng = makeRng(o.valSeed);
+  const valSpk = new Set<string>();
+  const corpora = [...new Set(utts.map((u) => u.corpus))].sort();
+  for (const c of corpora) {
+    const spks = [...new Set(utts.filter((u) => u.corpus === c).map((u) => u.speaker))].sort();
+    const n = o.valSpeakers[c] ?? Math.round(spks.length * o.valFraction);
+    for (const i of pickDistinct(spks.length, Math.min(n, spks.length - 2), rng)) valSpk.add(spks[i]);
+  }
+  return { train: utts.filter((u) => !valSpk.has(u.speaker)), val: utts.filter((u) => valSpk.has(u.speaker)) };
+}
+
+function noValidation(): ValResult {
+  return { meanEer: NaN, byCorpus: {}, pooledEer: NaN, pooledThreshold: 0.5 };
+}
+
+/** Sets the model's fixed input standardisation from a sample of training batches. */
+function fitInputStats(e: Embedder, batches: PreparedBatch[]): void {
+  const fd = frameInputDim(e.arch);
+  const sd = statsInputDim(e.arch);
+  const moments = (rows: Float32Array, dim: number) => {
+    const n = rows.length / dim;
+    const m = new Float64Array(dim);
+    const s = new Float64Array(dim);
+    for (let r = 0; r < n; r++) for (let j = 0; j < dim; j++) m[j] += rows[r * dim + j];
+    for (let j = 0; j < dim; j++) m[j] /= n;
+    for (let r = 0; r < n; r++) for (let j = 0; j < dim; j++) s[j] += (rows[r * dim + j] - m[j]) ** 2;
+    const scale = new Float32Array(dim);
+    for (let j = 0; j < dim; j++) scale[j] = 1 / Math.sqrt(s[j] / n + 1e-6);
+    return { shift: Float32Array.from(m), scale };
+  };
+  const cat = (xs: Float32Array[]) => {
+    const out = new Float32Array(xs.reduce((s, x) => s + x.length, 0));
+    let o = 0;
+    for (const x of xs) out.set(x, (o += x.length) - x.length);
+    return out;
+  };
+  const f = moments(cat(batches.map((b) => b.frames)), fd);
+  const s = moments(cat(batches.map((b) => b.stats)), sd);
+  e.setInputStats('frame_norm', f.shift, f.scale);
+  e.setInputStats('stats_norm', s.shift, s.scale);
+}
+
+function toTensors(b: PreparedBatch, e: Embedder): [Tensor, Tensor] {
+  return [
+    tf.tensor3d(b.frames, [b.batch, b.framesPerItem, frameInputDim(e.arch)]),
+    tf.tensor2d(b.stats, [b.batch, statsInputDim(e.arch)]),
+  ];
+}
+
+/**
+ * Trains an embedder. Emits progress through `onEvent`; throws CancelledError when `signal` aborts
+ * (between steps), InvalidArgumentError for bad options or data.
+ */
+export async function train(input: TrainOptionsInput, onEvent: (e: TrainEvent) => void = () => {}, signal?: AbortSignal): Promise<TrainResult> {
+  const parsed = TrainOptionsSchema.safeParse(input);
+  if (!parsed.success) throw new InvalidArgumentError(`Invalid training options: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}.`);
+  const o = parsed.data;
+  const t0 = performance.now();
+  const all = listTrainingData(o.data, o.splits);
+  const { train: trainUtts, val: valUtts } = splitValidation(all, o);
+  const cfg = { ...DEFAULT_FEATURE_CONFIG };
+  const cache = new FeatureCache(o.cacheDir, cfg, await loadNoises(o.data));
+
+  // Features for every (file, variant); speed variants are new speakers.
+  const jobs: { u: Utterance; v: Variant; src: number }[] = [];
+  trainUtts.forEach((u, src) => {
+    for (const speed of o.speeds) {
+      jobs.push({ u, v: { speed, channel: 'clean', rep: 0 }, src });
+      for (const ch of o.augment[u.corpus] ?? []) jobs.push({ u, v: { speed, channel: ch, rep: 0 }, src });
+    }
+  });
+  const total = jobs.length + valUtts.length;
+  const labelOf = new Map<string, number>();
+  const items: TrainItem[] = [];
+  let done = 0;
+  for (const j of jobs) {
+    checkCancel(signal);
+    const f = await cache.get(j.u.path, j.v);
+    const key = `${j.u.speaker}@${j.v.speed}`;
+    if (!labelOf.has(key)) labelOf.set(key, labelOf.size);
+    if (f.numFrames >= 10) items.push({ f, label: labelOf.get(key)!, corpus: j.u.corpus, source: j.src });
+    if (++done % 200 === 0) {
+      onEvent({ type: 'features', done, total });
+      await tick();
+    }
+  }
+  const valList: ValUtterance[] = [];
+  for (const u of valUtts) {
+    checkCancel(signal);
+    const f = await cache.get(u.path, { speed: 1, channel: 'clean', rep: 0 });
+    if (f.numFrames >= 10) valList.push({ f, speaker: u.speaker, corpus: u.corpus });
+    done++;
+  }
+  onEvent({ type: 'features', done: total, total });
+  const valSet = buildValSet(valList, makeRng(o.valSeed + 1), 40);
+
+  const rng: Rng = makeRng(o.seed);
+  const sampler = new PKSampler(items, { p: o.p, k: o.k, quotas: o.quotas, shortCrop: o.shortCrop, longCrop: o.longCrop });
+  const embedder = createEmbedder({ arch: o.arch, featureConfig: cfg, seed: o.seed });
+  const prep = (sb: SubBatch) => (sb.items.length ? prepareCrops(sb.items, sb.length, embedder.arch) : undefined);
+  const sample = () => {
+    const { short, long } = sampler.sample(rng);
+    return { parts: [prep(short), prep(long)].filter((x): x is PreparedBatch => !!x), labels: Int32Array.from([...short.labels, ...long.labels]) };
+  };
+  fitInputStats(embedder, Array.from({ length: 8 }, () => sample().parts).flat());
+
+  const totalSteps = o.epochs * o.stepsPerEpoch;
+  const optimizer = tf.train.adam(o.lr);
+  const lossFn = makeTrainLoss(o);
+  const data = [...new Set(trainUtts.map((u) => u.corpus))].sort().map((c) => ({
+    corpus: c,
+    speakers: new Set(all.filter((u) => u.corpus === c).map((u) => u.speaker)).size,
+    clips: all.filter((u) => u.corpus === c).length,
+  }));
+  onEvent({
+    type: 'start',
+    speakers: new Set(trainUtts.map((u) => u.speaker)).size,
+    labels: labelOf.size,
+    items: items.length,
+    valSpeakers: new Set(valUtts.map((u) => u.speaker)).size,
+    params: embedder.model.countParams(),
+    totalSteps,
+  });
+
+  let best = { eer: Infinity, epoch: -1, weights: [] as Tensor[] };
+  if (!valSet.trials.length) best.eer = NaN;
+  let bestVal: ValResult | undefined;
+  const history: TrainResult['history'] = [];
+  let step = 0;
+  try {
+    for (let epoch = 1; epoch <= o.epochs; epoch++) {
+      let lossSum = 0;
+      let activeSum = 0;
+      let collapseSum = 0;
+      for (let s = 0; s < o.stepsPerEpoch; s++, step++) {
+        checkCancel(signal);
+        const ts = performance.now();
+        const lr = lrAt(step, totalSteps, o);
+        (optimizer as unknown as { learningRate: number }).learningRate = lr;
+        const { parts, labels } = sample();
+        let stats = { activeFraction: 0, collapsedFraction: 0 };
+        const cost = optimizer.minimize(() => {
+          const embs = parts.map((b) => {
+            const [fr, st] = toTensors(b, embedder);
+            return embedder.model.apply([fr, st], { training: true }) as Tensor2D;
+          });
+          const emb = embs.length === 1 ? embs[0] : (tf.concat(embs, 0) as Tensor2D);
+          const r = lossFn(emb, labels);
+          stats = r.stats;
+          return r.loss as import('@tensorflow/tfjs').Scalar;
+        }, true)!;
+        const loss = cost.dataSync()[0];
+        cost.dispose();
+        if (!Number.isFinite(loss)) throw new InvalidArgumentError(`Training diverged at step ${step} (loss ${loss}); lower --lr.`);
+        lossSum += loss;
+        activeSum += stats.activeFraction;
+        collapseSum += stats.collapsedFraction;
+        onEvent({ type: 'step', step: step + 1, totalSteps, loss, activeFraction: stats.activeFraction, collapsedFraction: stats.collapsedFraction, lr, ms: performance.now() - ts });
+        await tick();
+      }
+      checkCancel(signal);
+      // Without validation speakers (tiny user data sets) the last epoch is the model.
+      const v = valSet.trials.length ? validate(embedder, valSet) : noValidation();
+      const isBest = v.meanEer <= best.eer || !valSet.trials.length;
+      if (isBest) {
+        tf.dispose(best.weights);
+        best = { eer: v.meanEer, epoch, weights: embedder.model.getWeights().map((w) => w.clone()) };
+        bestVal = v;
+      }
+      const ev = {
+        type: 'epoch' as const,
+        epoch,
+        step,
+        loss: lossSum / o.stepsPerEpoch,
+        activeFraction: activeSum / o.stepsPerEpoch,
+        collapsedFraction: collapseSum / o.stepsPerEpoch,
+        valEer: v.meanEer,
+        valEerByCorpus: Object.fromEntries(Object.entries(v.byCorpus).map(([c, r]) => [c, r.eer])),
+        best: isBest,
+        seconds: (performance.now() - t0) / 1000,
+      };
+      history.push(ev);
+      onEvent(ev);
+      if (epoch - best.epoch >= o.patience) break;
+    }
+    if (best.weights.length) embedder.model.setWeights(best.weights);
+  } catch (e) {
+    embedder.dispose();
+    throw e;
+  } finally {
+    tf.dispose(best.weights);
+    optimizer.dispose();
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  onEvent({ type: 'done', steps: step, seconds, bestEpoch: best.epoch, valEer: best.eer });
+  return { embedder, options: o, steps: step, seconds, bestEpoch: best.epoch, validation: bestVal!, history, data };
+}

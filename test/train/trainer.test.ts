@@ -1,0 +1,117 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initBackend, tf } from '../../src/backend';
+import { CancelledError } from '../../src/errors';
+import { loadModel, saveModel } from '../../src/model';
+import { train, trainedModelCard, trainInWorker, type TrainEvent } from '../../src/train';
+import { listTrainingData } from '../../src/train/data';
+import { writeSyntheticData } from './fixtures';
+
+const root = mkdtempSync(join(tmpdir(), 'voxprint-train-'));
+const data = writeSyntheticData(join(root, 'data'), 6, 5);
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const tiny = {
+  data,
+  cacheDir: join(root, 'cache'),
+  p: 4,
+  k: 2,
+  epochs: 2,
+  stepsPerEpoch: 2,
+  warmupSteps: 1,
+  speeds: [1],
+  valSpeakers: { user: 2 },
+  arch: { frameLayers: [32, 32], frameEmbed: 16, statsLayers: [16], statsEmbed: 8, embedDim: 16 },
+};
+
+describe('listTrainingData', () => {
+  it('reads DIR/SPEAKER/*.wav as one "user" corpus', () => {
+    const u = listTrainingData(data);
+    expect(u.length).toBe(30);
+    expect(new Set(u.map((x) => x.speaker)).size).toBe(6);
+    expect(u.every((x) => x.corpus === 'user')).toBe(true);
+  });
+
+  it('lists only the train speakers of splits.json, never dev', () => {
+    const shared = join(__dirname, '../../../shared/data');
+    const u = listTrainingData(shared, join(shared, 'splits.json'));
+    const dev = ['dspspeech20/16307130194', 'librispeech/1998', 'arabic-speech-commands/00000003'];
+    expect(u.some((x) => dev.includes(x.speaker))).toBe(false);
+    expect(new Set(u.map((x) => x.speaker)).size).toBe(20 + 251 + 24);
+  });
+
+  it('rejects a missing folder and a folder with fewer than 2 speakers', () => {
+    expect(() => listTrainingData(join(root, 'nope'))).toThrow(/does not exist/);
+    expect(() => listTrainingData(join(data, 'spk0'))).toThrow(/at least 2/);
+  });
+});
+
+describe('train', () => {
+  beforeAll(async () => {
+    await initBackend();
+  });
+
+  it('trains, reports per-step and per-epoch events, is seeded-reproducible and does not leak tensors', async () => {
+    const before = tf.memory().numTensors;
+    const events: TrainEvent[] = [];
+    const r1 = await train(tiny, (e) => events.push(e));
+    const kinds = events.map((e) => e.type);
+    expect(kinds[0]).toBe('features');
+    expect(kinds.filter((k) => k === 'step').length).toBe(4);
+    expect(kinds.filter((k) => k === 'epoch').length).toBe(2);
+    expect(kinds[kinds.length - 1]).toBe('done');
+    const ep = events.find((e) => e.type === 'epoch') as Extract<TrainEvent, { type: 'epoch' }>;
+    expect(ep.valEer).toBeGreaterThanOrEqual(0);
+    expect(ep.activeFraction).toBeGreaterThanOrEqual(0);
+    expect(ep.collapsedFraction).toBeGreaterThanOrEqual(0);
+    const r2 = await train(tiny);
+    const w1 = r1.embedder.model.getWeights().map((w) => Array.from(w.dataSync()));
+    const w2 = r2.embedder.model.getWeights().map((w) => Array.from(w.dataSync()));
+    expect(w2).toEqual(w1);
+    // the trained model saves with a valid card
+    const dir = join(root, 'model');
+    const card = await saveModel(dir, r1.embedder, trainedModelCard(r1));
+    expect(card.training.loss).toBe('triplet');
+    expect(card.threshold.method).toMatch(/validation/);
+    r1.embedder.dispose();
+    r2.embedder.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('stops with CancelledError when the signal aborts, without leaking tensors', async () => {
+    const before = tf.memory().numTensors;
+    const ac = new AbortController();
+    const err = await train({ ...tiny, epochs: 50 }, (e) => {
+      if (e.type === 'step' && e.step === 2) ac.abort();
+    }, ac.signal).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CancelledError);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('rejects invalid options with a message naming the option', async () => {
+    await expect(train({ ...tiny, p: 1 })).rejects.toThrow(/p:/);
+  });
+});
+
+describe('trainInWorker', () => {
+  it('trains off the main thread, streams events, and saves a loadable model', async () => {
+    const out = join(root, 'worker-model');
+    const events: TrainEvent[] = [];
+    const r = await trainInWorker({ ...tiny, out }, (e) => events.push(e));
+    expect(events.some((e) => e.type === 'epoch')).toBe(true);
+    expect(r.steps).toBe(4);
+    const m = await loadModel(out);
+    expect(m.card?.id).toBe(r.card.id);
+    m.dispose();
+  });
+
+  it('can be cancelled', async () => {
+    const ac = new AbortController();
+    const err = await trainInWorker({ ...tiny, epochs: 100, out: join(root, 'never') }, (e) => {
+      if (e.type === 'step') ac.abort();
+    }, ac.signal).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CancelledError);
+  });
+});
