@@ -14,8 +14,9 @@ export { tripletMarginLoss, type TripletMarginOptions, type TripletMining } from
 export { tfaTripletSemiHardLoss, tfaTripletHardLoss, type TfaMetric, type TfaOptions } from './losses/tfa';
 export { contrastiveLoss, type ContrastiveOptions, type ContrastiveResult } from './losses/contrastive';
 export { npairsLoss, npairsPairs, type NPairsOptions, type NPairsResult } from './losses/npairs';
-export { ntxentLoss, type NTXentOptions } from './losses/ntxent';
-export { supconLoss, type SupConOptions } from './losses/supcon';
+export { ntxentLoss } from './losses/ntxent';
+export { supconLoss } from './losses/supcon';
 export { selectRows } from './select';
 export { makeRng, type Rng } from './rng';
 export type { Triplets } from './types';
+export { PKSampler, type PKSamplerOptions, type PKBatch } from './sampler';

@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, tf } from '../../src/backend';
 import { InvalidArgumentError } from '../../src/errors';
-import { makeLoss, type LossConfig } from '../../src/metric/make-loss';
+import { makeLoss, type LossConfig, type LossFn } from '../../src/metric/make-loss';
+import type { MiningStats } from '../../src/metric/stats';
 
 function batch(b: number, d: number, classes: number, seed = 1): { e: tf.Tensor2D; y: Int32Array } {
   const e = tf.tidy(() => {
@@ -9,6 +10,21 @@ function batch(b: number, d: number, classes: number, seed = 1): { e: tf.Tensor2
     return tf.div(x, tf.norm(x, 'euclidean', 1, true)) as tf.Tensor2D;
   });
   return { e, y: Int32Array.from({ length: b }, (_, i) => i % classes) };
+}
+
+/** Loss value, gradient and stats of `fn` at `e`; disposes what it made (checked). */
+function gradWithStats(fn: LossFn, e: tf.Tensor2D, y: Int32Array): { v: number; g: Float32Array; stats: MiningStats } {
+  const before = tf.memory().numTensors;
+  let stats!: MiningStats;
+  const { value, grad } = tf.valueAndGrad((x: tf.Tensor) => {
+    const r = fn(x as tf.Tensor2D, y);
+    stats = r.stats;
+    return r.loss;
+  })(e);
+  const out = { v: value.dataSync()[0], g: grad.dataSync() as Float32Array, stats };
+  tf.dispose([value, grad]);
+  expect(tf.memory().numTensors).toBe(before);
+  return out;
 }
 
 const CONFIGS: LossConfig[] = [
@@ -37,19 +53,8 @@ describe('makeLoss', () => {
   });
 
   it.each(CONFIGS)('gives a finite loss and a gradient on wasm (%o)', (config) => {
-    const fn = makeLoss(config);
     const { e, y } = batch(24, 16, 6);
-    const before = tf.memory().numTensors;
-    let stats!: ReturnType<typeof fn>['stats'];
-    const { value, grad } = tf.valueAndGrad((x: tf.Tensor) => {
-      const r = fn(x as tf.Tensor2D, y);
-      stats = r.stats;
-      return r.loss;
-    })(e);
-    const v = value.dataSync()[0];
-    const g = grad.dataSync();
-    tf.dispose([value, grad]);
-    expect(tf.memory().numTensors).toBe(before);
+    const { v, g, stats } = gradWithStats(makeLoss(config), e, y);
     e.dispose();
     expect(Number.isFinite(v)).toBe(true);
     expect(v).toBeGreaterThanOrEqual(0);
@@ -87,20 +92,50 @@ describe('makeLoss', () => {
       { loss: 'supcon' },
     ];
     for (const config of configs) {
-      const fn = makeLoss(config);
       const { e } = batch(6, 4, 6);
-      const y = Int32Array.from([0, 1, 2, 3, 4, 5]);
-      let warnings: string[] = [];
-      const { value, grad } = tf.valueAndGrad((x: tf.Tensor) => {
-        const r = fn(x as tf.Tensor2D, y);
-        warnings = r.stats.warnings;
-        return r.loss;
-      })(e);
-      expect(Math.abs(value.dataSync()[0])).toBe(0);
-      expect(Array.from(grad.dataSync()).every((g) => g === 0)).toBe(true);
-      expect(warnings.join(' ')).toMatch(/no positive pair/);
-      tf.dispose([value, grad, e]);
+      const { v, g, stats } = gradWithStats(makeLoss(config), e, Int32Array.from([0, 1, 2, 3, 4, 5]));
+      e.dispose();
+      expect(Math.abs(v)).toBe(0);
+      expect(g.every((x) => x === 0)).toBe(true);
+      expect(stats.warnings.join(' ')).toMatch(/no positive pair/);
     }
+  });
+
+  it('reports mining statistics: active triplets, mean distances, fallbacks', () => {
+    const fn = makeLoss({ loss: 'triplet', mining: 'tfa-semihard', distance: 'l2', margin: 0.3 });
+    const { e, y } = batch(12, 4, 3, 5);
+    const r = fn(e, y);
+    const D = tf.tidy(() => {
+      const sq = tf.sum(tf.square(tf.sub(tf.expandDims(e, 1), tf.expandDims(e, 0))), 2);
+      return tf.sqrt(sq).arraySync() as number[][];
+    });
+    e.dispose();
+    r.loss.dispose();
+    const s = r.stats;
+    expect(s.items).toBe(12 * 3);
+    expect(s.positivePairs).toBe(36);
+    expect(s.active).toBeGreaterThan(0);
+    expect(s.activeFraction).toBeCloseTo(s.active / s.items, 12);
+    let dap = 0;
+    for (let a = 0; a < 12; a++) for (let p = 0; p < 12; p++) if (p !== a && y[p] === y[a]) dap += D[a][p];
+    expect(s.meanDap).toBeCloseTo(dap / 36, 5);
+    expect(s.meanDan!).toBeGreaterThan(0);
+    expect(s.fallbacks).toBeGreaterThanOrEqual(0);
+    expect(s.collapsedFraction).toBe(0);
+    expect(s.warnings).toEqual([]);
+  });
+
+  it('flags a collapsed batch and keeps gradients finite at zero distance', () => {
+    const y = Int32Array.from([0, 0, 1, 1, 2, 2]);
+    const e = tf.tensor2d(Array.from({ length: 6 }, () => [0.6, 0.8, 0]));
+    for (const config of CONFIGS) {
+      const { v, g, stats } = gradWithStats(makeLoss(config), e, y);
+      expect(Number.isFinite(v)).toBe(true);
+      expect(g.every(Number.isFinite)).toBe(true);
+      expect(stats.collapsedFraction).toBe(1);
+      expect(stats.warnings.join(' ')).toMatch(/collapsed/);
+    }
+    e.dispose();
   });
 
   it('rejects configurations a user can get wrong, saying what to do', () => {

@@ -3,7 +3,7 @@ import { tf } from '../../backend';
 import { InvalidArgumentError } from '../../errors';
 import { collapsedFraction } from '../distances';
 import { labelStructure, type LabelStructure } from '../labels';
-import { batchWarnings, type ItemKind, type MiningStats } from '../stats';
+import { batchWarnings, Mean, type ItemKind, type MiningStats } from '../stats';
 
 export interface LossResult {
   /** Scalar loss, differentiable w.r.t. the embeddings (tf.grad, optimizer.minimize). */
@@ -77,4 +77,15 @@ export function itemStats(
     meanDap: t.meanDap,
     meanDan: t.meanDan,
   };
+}
+
+/** Mean of the positive-pair and of the negative-pair entries of a row-major `[B, B]` matrix. */
+export function pairMeans(data: ArrayLike<number>, ls: LabelStructure): { meanDap: number | null; meanDan: number | null } {
+  const dap = new Mean();
+  const dan = new Mean();
+  for (let i = 0; i < data.length; i++) {
+    if (ls.pos[i]) dap.add(data[i]);
+    else if (ls.neg[i]) dan.add(data[i]);
+  }
+  return { meanDap: dap.value, meanDan: dan.value };
 }

@@ -8,10 +8,8 @@
  */
 import { tf } from '../../backend';
 import { isSimilarity, pairwiseDistance, safeSqrt, type DistanceMetric } from '../distances';
-import type { LabelStructure } from '../labels';
 import { reduceLosses } from '../reducers';
-import { Mean } from '../stats';
-import { batchContext, itemStats, type LossResult } from './common';
+import { batchContext, itemStats, pairMeans, type LossResult } from './common';
 
 export interface ContrastiveOptions {
   /** Default 'hadsell'. */
@@ -46,16 +44,6 @@ export function contrastiveLoss(embeddings: tf.Tensor2D, labels: ArrayLike<numbe
   return (opts.form ?? 'hadsell') === 'hadsell' ? hadsell(embeddings, labels, opts) : pmlContrastive(embeddings, labels, opts);
 }
 
-function pairMeans(data: ArrayLike<number>, ls: LabelStructure): { dap: Mean; dan: Mean } {
-  const dap = new Mean();
-  const dan = new Mean();
-  for (let i = 0; i < data.length; i++) {
-    if (ls.pos[i]) dap.add(data[i]);
-    else if (ls.neg[i]) dan.add(data[i]);
-  }
-  return { dap, dan };
-}
-
 function hadsell(embeddings: tf.Tensor2D, labels: ArrayLike<number>, opts: ContrastiveOptions): ContrastiveResult {
   const margin = opts.margin ?? 1;
   const normalize = opts.normalize ?? false;
@@ -71,8 +59,7 @@ function hadsell(embeddings: tf.Tensor2D, labels: ArrayLike<number>, opts: Contr
     const neg = tf.tensor2d(Float32Array.from(ls.neg), [B, B]);
     const per = tf.add(tf.mul(pos, sq), tf.mul(neg, tf.square(tf.relu(tf.sub(margin, d)))));
     const r = reduceLosses(per, 'mean', ls.positivePairs > 0 ? pairs : new Uint8Array(B * B));
-    const { dap, dan } = pairMeans(d.dataSync(), ls);
-    stats = itemStats(ctx, 'pair', { items: r.items, active: r.nonZero, meanDap: dap.value, meanDan: dan.value });
+    stats = itemStats(ctx, 'pair', { items: r.items, active: r.nonZero, ...pairMeans(d.dataSync(), ls) });
     return r.loss;
   });
   return { loss, stats };
@@ -121,9 +108,8 @@ function pmlContrastive(embeddings: tf.Tensor2D, labels: ArrayLike<number>, opts
       negPairs: ls.negativePairs,
       negNonZero: kn,
     };
-    const { dap, dan } = pairMeans(data, ls);
     const items = ls.positivePairs + ls.negativePairs;
-    stats = itemStats(ctx, 'pair', { items, active: kp + kn, meanDap: dap.value, meanDan: dan.value });
+    stats = itemStats(ctx, 'pair', { items, active: kp + kn, ...pairMeans(data, ls) });
     return tf.add(tf.sum(tf.mul(dist, tf.tensor2d(W, [B, B]))), c) as tf.Scalar;
   });
   return { loss, stats, components };

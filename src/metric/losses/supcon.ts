@@ -9,57 +9,27 @@
 import { tf } from '../../backend';
 import { pairwiseDistance } from '../distances';
 import { reduceLosses } from '../reducers';
-import { Mean } from '../stats';
-import { batchContext, itemStats, type LossResult } from './common';
+import { batchContext, itemStats, pairMeans, type LossResult } from './common';
+import { maskedLogSumExp } from './logsumexp';
 
-export interface SupConOptions {
-  /** Default 0.1 (pml's). */
-  temperature?: number;
-}
-
-/** @param embeddings `[B, D]`; @param labels `[B]`. */
-export function supconLoss(embeddings: tf.Tensor2D, labels: ArrayLike<number>, opts: SupConOptions = {}): LossResult {
+/** @param embeddings `[B, D]`; @param labels `[B]`; temperature default 0.1 (pml's). */
+export function supconLoss(embeddings: tf.Tensor2D, labels: ArrayLike<number>, opts: { temperature?: number } = {}): LossResult {
   const T = opts.temperature ?? 0.1;
   const ctx = batchContext(embeddings, labels, true);
   const { ls } = ctx;
   const B = ls.size;
   const enabled = ls.positivePairs > 0 && ls.negativePairs > 0;
+  const others = Uint8Array.from(ls.pos, (p, i) => p | ls.neg[i]);
+  const posW = Float32Array.from(ls.pos, (p, i) => (p ? 1 / ls.posCount[Math.floor(i / B)] : 0));
+  const anchors = Uint8Array.from(ls.posCount, (k) => (enabled && k > 0 ? 1 : 0));
   let stats!: ReturnType<typeof itemStats>;
   const loss = tf.tidy(() => {
     const cos = pairwiseDistance(embeddings, { metric: 'cosine' });
-    const c = cos.dataSync();
-    const others = new Float32Array(B * B);
-    const posW = new Float32Array(B * B);
-    const shift = new Float32Array(B);
-    const anchorMask = new Uint8Array(B);
-    const dap = new Mean();
-    const dan = new Mean();
-    for (let a = 0; a < B; a++) {
-      let m = -Infinity;
-      for (let j = 0; j < B; j++) {
-        const i = a * B + j;
-        if (j === a) continue;
-        others[i] = 1;
-        m = Math.max(m, c[i] / T);
-        if (ls.pos[i]) {
-          posW[i] = 1 / ls.posCount[a];
-          dap.add(c[i]);
-        } else dan.add(c[i]);
-      }
-      shift[a] = B > 1 ? m : 0;
-      anchorMask[a] = enabled && ls.posCount[a] > 0 ? 1 : 0;
-    }
-    const s = tf.div(cos, T);
-    const othersT = tf.tensor2d(others, [B, B]);
-    const shiftT = tf.tensor2d(shift, [B, 1]);
-    // The diagonal is zeroed before exp so nothing outside the mask can overflow.
-    const expO = tf.mul(tf.exp(tf.mul(tf.sub(s, shiftT), othersT)), othersT);
-    const hasOther = B > 1 ? 0 : 1;
-    const lse = tf.add(tf.log(tf.add(tf.sum(expO, 1, true), hasOther)), shiftT);
+    const s = tf.div(cos, T) as tf.Tensor2D;
+    const lse = maskedLogSumExp(s, s.dataSync(), others);
     const meanPos = tf.sum(tf.mul(s, tf.tensor2d(posW, [B, B])), 1, true);
-    const per = tf.reshape(tf.sub(lse, meanPos), [B]);
-    const r = reduceLosses(per, 'avg-nonzero', anchorMask);
-    stats = itemStats(ctx, 'anchor', { items: r.items, active: r.nonZero, meanDap: dap.value, meanDan: dan.value });
+    const r = reduceLosses(tf.reshape(tf.sub(lse, meanPos), [B]), 'avg-nonzero', anchors);
+    stats = itemStats(ctx, 'anchor', { items: r.items, active: r.nonZero, ...pairMeans(cos.dataSync(), ls) });
     return r.loss;
   });
   return { loss, stats };

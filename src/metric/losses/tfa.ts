@@ -11,9 +11,10 @@
 import { tf } from '../../backend';
 import { pairwiseDistance, type DistanceMetric } from '../distances';
 import { tfaHardMiner, tfaSemiHardMiner, type TfaHardMined, type TfaSemiHardMined } from '../miners';
+import type { LabelStructure } from '../labels';
 import type { Triplets } from '../types';
 import { batchContext, itemStats, type LossResult } from './common';
-import { tripletTerms } from './triplet-terms';
+import { tripletTerms, type TripletTerms } from './triplet-terms';
 
 export type TfaMetric = 'L2' | 'squared-L2' | 'angular';
 
@@ -28,6 +29,31 @@ export interface TfaOptions {
 
 const METRIC: Record<TfaMetric, DistanceMetric> = { L2: 'l2', 'squared-L2': 'squared-l2', angular: 'angular' };
 
+/** Distance matrix -> TFA miner -> triplet terms; shared by both TFA losses. */
+function runTfa<M>(
+  embeddings: tf.Tensor2D,
+  labels: ArrayLike<number>,
+  opts: TfaOptions & { soft?: boolean },
+  mine: (data: Float32Array, ls: LabelStructure) => { mined: M; used: Triplets },
+) {
+  const soft = opts.soft ?? false;
+  const margin = soft ? 0 : (opts.margin ?? 1.0);
+  const metric = METRIC[opts.metric ?? 'L2'];
+  const normalize = opts.normalize ?? false;
+  const ctx = batchContext(embeddings, labels, normalize || metric === 'angular');
+  let mined!: M;
+  let terms!: TripletTerms;
+  const loss = tf.tidy(() => {
+    const dist = pairwiseDistance(embeddings, { metric, normalize });
+    const data = dist.dataSync() as Float32Array;
+    const m = mine(data, ctx.ls);
+    mined = m.mined;
+    terms = tripletTerms(dist, data, m.used, { margin, reducer: 'mean', soft });
+    return terms.loss;
+  });
+  return { loss, mined, terms, ctx };
+}
+
 export interface TfaSemiHardResult extends LossResult {
   mined: TfaSemiHardMined;
 }
@@ -39,26 +65,12 @@ export interface TfaSemiHardResult extends LossResult {
  * @param embeddings `[B, D]`; @param labels `[B]`.
  */
 export function tfaTripletSemiHardLoss(embeddings: tf.Tensor2D, labels: ArrayLike<number>, opts: TfaOptions = {}): TfaSemiHardResult {
-  const margin = opts.margin ?? 1.0;
-  const metric = METRIC[opts.metric ?? 'L2'];
-  const normalize = opts.normalize ?? false;
-  const ctx = batchContext(embeddings, labels, normalize || metric === 'angular');
-  let mined!: TfaSemiHardMined;
-  let terms!: ReturnType<typeof tripletTerms>;
-  const loss = tf.tidy(() => {
-    const dist = pairwiseDistance(embeddings, { metric, normalize });
-    const data = dist.dataSync();
-    mined = tfaSemiHardMiner(data, ctx.ls);
-    terms = tripletTerms(dist, data, mined.triplets, { margin, reducer: 'mean' });
-    return terms.loss;
+  const r = runTfa(embeddings, labels, opts, (data, ls) => {
+    const mined = tfaSemiHardMiner(data, ls);
+    return { mined, used: mined.triplets };
   });
-  let fallbacks = 0;
-  for (const f of mined.fallback) fallbacks += f;
-  return {
-    loss,
-    mined,
-    stats: { ...itemStats(ctx, 'triplet', terms), fallbacks },
-  };
+  const fallbacks = r.mined.fallback.reduce((s, f) => s + f, 0);
+  return { loss: r.loss, mined: r.mined, stats: { ...itemStats(r.ctx, 'triplet', r.terms), fallbacks } };
 }
 
 export interface TfaHardResult extends LossResult {
@@ -76,25 +88,10 @@ export function tfaTripletHardLoss(
   labels: ArrayLike<number>,
   opts: TfaOptions & { soft?: boolean } = {},
 ): TfaHardResult {
-  const soft = opts.soft ?? false;
-  const margin = soft ? 0 : (opts.margin ?? 1.0);
-  const metric = METRIC[opts.metric ?? 'L2'];
-  const normalize = opts.normalize ?? false;
-  const ctx = batchContext(embeddings, labels, normalize || metric === 'angular');
-  let mined!: TfaHardMined;
-  let terms!: ReturnType<typeof tripletTerms>;
-  const loss = tf.tidy(() => {
-    const dist = pairwiseDistance(embeddings, { metric, normalize });
-    const data = dist.dataSync();
-    mined = tfaHardMiner(data, ctx.ls);
-    const empty: Triplets = { a: new Int32Array(0), p: new Int32Array(0), n: new Int32Array(0) };
-    const used = ctx.ls.positivePairs > 0 ? mined.triplets : empty;
-    terms = tripletTerms(dist, data, used, { margin, reducer: 'mean', soft });
-    return terms.loss;
+  const r = runTfa(embeddings, labels, opts, (data, ls) => {
+    const mined = tfaHardMiner(data, ls);
+    const none: Triplets = { a: new Int32Array(0), p: new Int32Array(0), n: new Int32Array(0) };
+    return { mined, used: ls.positivePairs > 0 ? mined.triplets : none };
   });
-  return {
-    loss,
-    mined,
-    stats: itemStats(ctx, 'anchor', terms),
-  };
+  return { loss: r.loss, mined: r.mined, stats: itemStats(r.ctx, 'anchor', r.terms) };
 }
