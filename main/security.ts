@@ -3,6 +3,7 @@
  * the window's webPreferences, which URLs are ours, and which permission requests are granted.
  */
 import type { BrowserWindowConstructorOptions } from 'electron';
+import { join, normalize, sep } from 'node:path';
 
 /** Our page is served from this privileged, secure custom scheme (never file://). */
 export const APP_SCHEME = 'app';
@@ -77,4 +78,23 @@ export function decidePermissionCheck(
   isOwnUrl: (url: string) => boolean,
 ): boolean {
   return permission === 'media' && mediaType !== 'video' && isOwnUrl(origin.endsWith('/') ? origin : `${origin}/`);
+}
+
+/** Maps app://voxprint/<path> to a file under `root`, refusing anything outside it. */
+export function resolveAppPath(root: string, requestUrl: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(requestUrl);
+  } catch {
+    return null;
+  }
+  if (url.protocol !== `${APP_SCHEME}:` || url.host !== APP_HOST) return null;
+  let rel: string;
+  try {
+    rel = decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname);
+  } catch {
+    return null;
+  }
+  const file = normalize(join(root, rel));
+  return file.startsWith(normalize(root) + sep) ? file : null;
 }

@@ -7,9 +7,7 @@ export function createMainWindow(opts: { preload: string; url: string; isOwnUrl:
   const contents = win.webContents;
 
   // No navigation away from our page, no pop-ups, no webviews.
-  contents.on('will-navigate', (e, url) => {
-    if (url !== contents.getURL()) e.preventDefault();
-  });
+  contents.on('will-navigate', (e) => e.preventDefault());
   contents.on('will-redirect', (e) => e.preventDefault());
   contents.on('will-attach-webview', (e) => e.preventDefault());
   contents.setWindowOpenHandler(({ url }) => {
@@ -18,7 +16,7 @@ export function createMainWindow(opts: { preload: string; url: string; isOwnUrl:
     return { action: 'deny' };
   });
   win.once('ready-to-show', () => win.show());
+  if (!opts.isOwnUrl(opts.url)) throw new Error(`refusing to load ${opts.url} in the app window`);
   void win.loadURL(opts.url);
-  void opts.isOwnUrl;
   return win;
 }
