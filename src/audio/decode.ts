@@ -6,7 +6,6 @@
  * AudioDecodeError whose message names the file and says what to do.
  */
 import { readFile, stat } from 'node:fs/promises';
-import { basename } from 'node:path';
 import decodeLib from 'audio-decode';
 import { AudioDecodeError, VoxprintError } from '../errors';
 import { resample } from './resample';
@@ -39,7 +38,7 @@ const CHUNK_BYTES = 64 * 1024;
 type Compressed = 'flac' | 'mp3' | 'opus' | 'oga';
 
 /** Recognises a container from its first bytes; undefined when it is none we decode. */
-export function sniffFormat(b: Uint8Array): 'wav' | Compressed | undefined {
+export function sniffFormat(b: Uint8Array): 'wav' | Compressed | 'ogg-other' | undefined {
   if (looksLikeWav(b)) return 'wav';
   if (b.length >= 4 && b[0] === 0x66 && b[1] === 0x4c && b[2] === 0x61 && b[3] === 0x43) return 'flac'; // fLaC
   if (b.length >= 4 && b[0] === 0x4f && b[1] === 0x67 && b[2] === 0x67 && b[3] === 0x53) {
@@ -47,7 +46,8 @@ export function sniffFormat(b: Uint8Array): 'wav' | Compressed | undefined {
     const head = new TextDecoder('latin1').decode(b.subarray(0, Math.min(b.length, 128)));
     if (head.includes('OpusHead')) return 'opus';
     if (head.includes('\x01vorbis')) return 'oga';
-    return undefined;
+    // A well-formed first page (stream structure version 0) of some other codec (Speex, FLAC...).
+    return b.length >= 28 && b[4] === 0 ? 'ogg-other' : undefined;
   }
   if (b.length >= 3 && b[0] === 0x49 && b[1] === 0x44 && b[2] === 0x33) return 'mp3'; // ID3 tag
   if (b.length >= 2 && b[0] === 0xff && (b[1] & 0xe0) === 0xe0 && (b[1] & 0x06) !== 0) return 'mp3'; // MPEG audio frame sync, layer != 0
@@ -99,7 +99,10 @@ export async function decodeAudioBytes(bytes: Uint8Array, opts: DecodeOptions & 
   }
   const format = sniffFormat(bytes);
   if (!format) {
-    throw new AudioDecodeError('NOT_AUDIO', `${basename(name)}: not a recognised audio file (WAV, FLAC, MP3 or OGG/Opus expected). Check that you picked the right file, or convert it to WAV.`, { subject: name });
+    throw new AudioDecodeError('NOT_AUDIO', `${name}: not a recognised audio file (WAV, FLAC, MP3 or OGG/Opus expected). Check that you picked the right file, or convert it to WAV.`, { subject: name });
+  }
+  if (format === 'ogg-other') {
+    throw new AudioDecodeError('UNSUPPORTED_ENCODING', `${name}: this Ogg file holds neither Opus nor Vorbis audio. Convert it to WAV, FLAC or Ogg/Opus.`, { subject: name });
   }
   let mono: MonoAudio;
   if (format === 'wav') {
