@@ -54,7 +54,14 @@ export async function createCoreHost(opts: CoreHostOptions): Promise<CoreHost & 
       throw new VoxprintError('BAD_ARGUMENT', 'A fine-tune is running. Wait for it to finish or cancel it before switching models.');
     }
     const next = await open(dir);
-    const reembedded = await opts.reembed(next);
+    let reembedded: number;
+    try {
+      reembedded = await opts.reembed(next);
+    } catch (e) {
+      next.dispose?.();
+      throw e;
+    }
+    engine?.dispose?.();
     engine = next;
     openError = null;
     registry.save(id === builtinId ? null : id, previousId);
@@ -91,6 +98,7 @@ export async function createCoreHost(opts: CoreHostOptions): Promise<CoreHost & 
     },
     close() {
       jobs.cancelAll();
+      engine?.dispose?.();
     },
   };
 }

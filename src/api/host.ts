@@ -10,7 +10,15 @@ export type AudioInput = { path: string } | { bytes: Uint8Array; name: string };
 
 /** The engine facade of docs/architecture.md, as far as the UI uses it. */
 export interface EngineLike {
-  info(): { version: string; backend: string; storeDir: string; model: { id: string; dir: string; card: unknown } };
+  info(): {
+    version: string;
+    backend: string;
+    storeDir: string;
+    model: { id: string; dir: string; card: unknown };
+    threshold?: number;
+    recommendedSpeechSec?: number;
+    minSpeechSec?: number;
+  };
   listSpeakers(): unknown[];
   assessTake(input: AudioInput): Promise<unknown>;
   enroll(name: string, inputs: AudioInput[], opts?: { append?: boolean }): Promise<unknown>;
@@ -33,6 +41,7 @@ export interface EngineLike {
   }>;
   setThreshold(t: number): Promise<void>;
   threshold?(): number;
+  dispose?(): void;
 }
 
 export interface ModelSwitcher {

@@ -25,14 +25,14 @@ export function appHandlers(host: CoreHost): FeatureHandlers<'app'> {
       const e = host.engine();
       const info = e.info();
       const card = toModelCard(info.model.card);
-      const threshold = e.threshold?.() ?? card.defaultThreshold ?? 0.5;
       return {
         version: info.version,
         backend: info.backend,
         storeDir: info.storeDir,
         model: { id: info.model.id, dir: info.model.dir, card },
-        threshold,
-        ...host.targets,
+        threshold: info.threshold ?? e.threshold?.() ?? card.defaultThreshold ?? 0.5,
+        recommendedSpeechSec: info.recommendedSpeechSec ?? host.targets.recommendedSpeechSec,
+        minSpeechSec: info.minSpeechSec ?? host.targets.minSpeechSec,
       };
     },
     async cancelJob({ jobId }) {
