@@ -86,10 +86,9 @@ for (let i = 0; i < 8; i++) {
 }
 `,
     );
-    const tsx = path.resolve('node_modules/.bin/tsx');
     const run = (tag: string) =>
       new Promise<number>((resolve) => {
-        const c = spawn(tsx, [script, dir, tag], { stdio: 'inherit' });
+        const c = spawn(process.execPath, ['--import', 'tsx', script, dir, tag], { stdio: 'inherit' });
         c.on('exit', (code) => resolve(code ?? -1));
       });
     try {
