@@ -2,8 +2,8 @@
  * Measures the audio front end on real speech from ../shared/data, single-threaded:
  *   - MFCC: the fast path (src/features/mfcc) against per-frame `Meyda.extract` and against
  *     Meyda's own `mfcc` extractor fed an fft.js spectrum;
- *   - decode + resample: a 44.1 kHz stereo 16-bit WAV and a 16 kHz FLAC to 16 kHz mono;
- *     wavefile's `getSamples` on the same WAV for reference;
+ *   - decode + resample: a 44.1 kHz stereo 16-bit WAV and a 16 kHz FLAC to 16 kHz mono, the
+ *     resampler alone, a 16 kHz mono WAV; wavefile's `getSamples` on the 44.1 kHz WAV for reference;
  *   - VAD.
  * Each figure is milliseconds per second of audio: one warm-up, then the median (and min/max)
  * of --runs runs (default 7). `npx tsx scripts/bench-features.ts [--json] [--quick] [--runs N]`.
@@ -17,6 +17,7 @@ import * as wavefileNs from 'wavefile';
 import { decodeAudioBytes, decodeAudioFile } from '../src/audio/decode';
 import { resample } from '../src/audio/resample';
 import { detectSpeech } from '../src/audio/vad';
+import { encodeWav } from '../src/audio/wav';
 import { computeMfcc } from '../src/features/mfcc';
 import { computeMfccMeydaExtract, computeMfccMeydaExtractor } from '../src/features/meyda-reference';
 
@@ -39,6 +40,8 @@ export interface FeatureBench {
   mfccMeydaExtractor: Figure;
   mfccSpeedupVsMeydaExtract: number;
   decodeWav44kStereo: Figure;
+  decodeWav16kMono: Figure;
+  resample44kTo16k: Figure;
   wavefileGetSamples44kStereo: Figure;
   decodeFlac16k: Figure;
   vad: Figure;
@@ -120,6 +123,10 @@ export async function benchFeatures(opts: { quick?: boolean; runs?: number } = {
 
   const wav44 = stereoWav(resample(speech, 16000, 44100), 44100);
   const decodeWav44kStereo = await measure(sec, runs, () => decodeAudioBytes(wav44, { name: 'bench.wav' }));
+  const wav16 = encodeWav(speech);
+  const decodeWav16kMono = await measure(sec, runs, () => decodeAudioBytes(wav16, { name: 'bench16.wav' }));
+  const mono44 = resample(speech, 16000, 44100);
+  const resample44kTo16k = await measure(sec, runs, () => resample(mono44, 44100, 16000));
   const ns = wavefileNs as unknown as { WaveFile?: new () => WaveFileLike; default?: { WaveFile: new () => WaveFileLike } };
   const WaveFile = (ns.WaveFile ?? ns.default!.WaveFile) as new () => WaveFileLike;
   const wavefileGetSamples44kStereo = await measure(sec, Math.min(runs, 5), () => {
@@ -140,6 +147,8 @@ export async function benchFeatures(opts: { quick?: boolean; runs?: number } = {
     mfccMeydaExtractor,
     mfccSpeedupVsMeydaExtract: Math.round((mfccMeydaExtract.msPerAudioSecond / mfcc.msPerAudioSecond) * 10) / 10,
     decodeWav44kStereo,
+    decodeWav16kMono,
+    resample44kTo16k,
     wavefileGetSamples44kStereo,
     decodeFlac16k,
     vad,
@@ -170,7 +179,9 @@ async function main(): Promise<void> {
   row('MFCC per-frame Meyda.extract', r.mfccMeydaExtract);
   console.log(`${'MFCC speed-up vs Meyda.extract'.padEnd(44)} ${r.mfccSpeedupVsMeydaExtract}x`);
   row('decode + resample WAV 44.1 kHz stereo', r.decodeWav44kStereo);
+  row('  of which resample 44.1 -> 16 kHz (mono)', r.resample44kTo16k);
   row('  (wavefile getSamples alone, same WAV)', r.wavefileGetSamples44kStereo);
+  row('decode WAV 16 kHz mono (no resampling)', r.decodeWav16kMono);
   row('decode FLAC 16 kHz mono', r.decodeFlac16k);
   row('VAD', r.vad);
 }
