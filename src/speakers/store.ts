@@ -4,7 +4,8 @@
  * Durability: every file is written atomically (atomic.ts). A new profile is assembled in a
  * `.tmp-` folder and renamed into place; a change to a profile writes any new recordings first and
  * then replaces profile.json, which is the commit point. A crash leaves either the old or the new
- * profile, plus at worst some `.tmp-` or unreferenced files that the next writer sweeps away.
+ * profile, plus at worst some `.tmp-` or unreferenced files: in profiles/ the next writer sweeps
+ * them away, inside a profile's folder the next change to that profile does (they are never read).
  *
  * Concurrency: any number of processes may read and write one store. Writers take the lock
  * (lock.ts) for the duration of one change and re-read the store first; readers never lock,
@@ -83,6 +84,8 @@ const nowIso = () => new Date().toISOString();
 
 export class ProfileStore {
   private byId = new Map<string, Profile>();
+  /** list()'s sorted view, rebuilt after a change (identify may call it per request). */
+  private sorted?: Profile[];
   private storeFile?: StoreFile;
   private problemList: StoreProblem[] = [];
   private lockOpts: LockOptions;
@@ -121,7 +124,8 @@ export class ProfileStore {
 
   /** All loaded profiles, oldest first. Treat them as read-only. */
   list(): Profile[] {
-    return [...this.byId.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+    this.sorted ??= [...this.byId.values()].sort((a, b) => cmp(a.createdAt, b.createdAt) || cmp(a.id, b.id));
+    return [...this.sorted];
   }
 
   /** A profile by id, exact name, or case-insensitive name; undefined when none. */
@@ -252,6 +256,7 @@ export class ProfileStore {
       fsyncDir(tmp);
       renameDurable(tmp, paths.profileDir(this.dir, id));
       this.byId.set(id, p);
+      this.sorted = undefined;
       this.bump();
       return p;
     });
@@ -337,6 +342,7 @@ export class ProfileStore {
         const doomed = path.join(paths.profilesDir(this.dir), `${TEMP_PREFIX}purge-${p.id}`);
         renameDurable(pdir, doomed); // commit point: the profile is gone from here on
         this.byId.delete(p.id);
+        this.sorted = undefined;
         this.bump();
         removeTree(doomed);
         for (const d of [paths.trashDir(this.dir), paths.quarantineDir(this.dir)]) {
@@ -347,6 +353,7 @@ export class ProfileStore {
         ensureDir(paths.trashDir(this.dir));
         renameDurable(pdir, path.join(paths.trashDir(this.dir), `${p.id}-${stamp()}`));
         this.byId.delete(p.id);
+        this.sorted = undefined;
         this.bump();
       }
       return p;
@@ -487,6 +494,7 @@ export class ProfileStore {
 
   private loadAll(): void {
     this.byId.clear();
+    this.sorted = undefined;
     this.problemList = [];
     const pdir = paths.profilesDir(this.dir);
     let entries: string[] = [];
@@ -564,10 +572,16 @@ export class ProfileStore {
       );
   }
 
-  /** Replaces a profile's profile.json (the commit point of every change to an existing profile). */
+  /**
+   * Replaces a profile's profile.json (the commit point of every change to an existing profile),
+   * first sweeping what a change to it that crashed left in its folder (temp files, unreferenced
+   * recordings), which sweepTemps does not reach.
+   */
   private commit(p: Profile): void {
+    this.sweepProfileDir(p);
     writeFileAtomic(paths.profileFile(this.dir, p.id), serializeProfile(p));
     this.byId.set(p.id, p);
+    this.sorted = undefined;
     this.bump();
   }
 
@@ -578,6 +592,8 @@ export class ProfileStore {
     this.storeFile = next;
   }
 }
+
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 function checkUtterances(utts: NewUtterance[]): number {
   if (utts.length === 0) throw new InvalidArgumentError('Enrollment needs at least one recording.');
