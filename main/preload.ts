@@ -3,6 +3,7 @@
  * names. Each method only forwards its request over its own IPC channel; validation and the sender
  * check happen in the main process. Nothing else from Electron or Node reaches the page.
  */
+import '../src/api/zod-jitless';
 import { contextBridge, ipcRenderer } from 'electron';
 import { OP_NAMES, type Envelope, type JobEvent, type OpName } from '../src/api/contract';
 import { createBridgeApi, type Transport } from '../src/api/client';

@@ -19,11 +19,8 @@ export interface CoreHostOptions {
   /** The model shipped with the app (models/default). */
   builtinModelDir: string;
   openEngine(opts: { storeDir: string; modelDir: string }): Promise<EngineLike>;
-  /** Re-embeds every profile with the engine's model; returns how many profiles it touched. */
-  reembed(engine: EngineLike): Promise<number>;
   spawnFinetuneWorker: SpawnFinetuneWorker;
   emit: JobEmitter;
-  targets?: CoreHost['targets'];
 }
 
 export async function createCoreHost(opts: CoreHostOptions): Promise<CoreHost & { close(): void }> {
@@ -56,12 +53,12 @@ export async function createCoreHost(opts: CoreHostOptions): Promise<CoreHost & 
     const next = await open(dir);
     let reembedded: number;
     try {
-      reembedded = await opts.reembed(next);
+      reembedded = await next.reembedStale();
     } catch (e) {
-      next.dispose?.();
+      next.dispose();
       throw e;
     }
-    engine?.dispose?.();
+    engine?.dispose();
     engine = next;
     openError = null;
     registry.save(id === builtinId ? null : id, previousId);
@@ -72,7 +69,6 @@ export async function createCoreHost(opts: CoreHostOptions): Promise<CoreHost & 
   return {
     engine: current,
     jobs,
-    targets: opts.targets ?? { recommendedSpeechSec: 30, minSpeechSec: 3 },
     models: {
       list: () => registry.list(engine ? engine.info().model.id : ''),
       async use(id) {
@@ -98,7 +94,7 @@ export async function createCoreHost(opts: CoreHostOptions): Promise<CoreHost & 
     },
     close() {
       jobs.cancelAll();
-      engine?.dispose?.();
+      engine?.dispose();
     },
   };
 }

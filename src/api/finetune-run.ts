@@ -13,5 +13,5 @@ export async function runFinetune(
 ): Promise<FinetuneResult> {
   onProgress({ phase: 'preparing', fraction: 0, epoch: 0, epochs: input.request.epochs, step: 0, stepsPerEpoch: 0, message: 'Reading the recordings…' });
   if (signal.aborted) throw new VoxprintError('CANCELLED', 'Fine-tuning was cancelled.');
-  throw new VoxprintError('NOT_ENOUGH_DATA', 'Fine-tuning is not available in this build yet: the core fine-tune (src/train/finetune) is missing.');
+  throw new VoxprintError('INTERNAL', 'Fine-tuning is not available in this build yet: the core fine-tune (src/train/finetune) is missing.');
 }

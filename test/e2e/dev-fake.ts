@@ -15,7 +15,6 @@ const engine = createFakeEngine();
 const host: CoreHost = {
   engine: () => engine,
   jobs: new JobRunner((e) => ref.bridge?.emit(e)),
-  targets: { recommendedSpeechSec: 30, minSpeechSec: 3 },
   models: {
     list: async () => ({ models: [], previousId: null }),
     use: async () => {

@@ -6,6 +6,8 @@ import { createHash } from 'node:crypto';
 import { VoxprintError } from '../../src/errors';
 import type { AudioInput, EngineLike } from '../../src/api/host';
 
+type Input = AudioInput;
+
 interface FakeSpeaker {
   id: string;
   name: string;
@@ -33,6 +35,10 @@ function pseudoScore(a: string, b: string): number {
 }
 
 export function createFakeEngine(): EngineLike {
+  return fakeEngine() as unknown as EngineLike;
+}
+
+function fakeEngine() {
   const speakers = new Map<string, FakeSpeaker>();
   let threshold = 0.5;
   const summary = (s: FakeSpeaker) => ({
@@ -55,9 +61,13 @@ export function createFakeEngine(): EngineLike {
       backend: 'fake',
       storeDir: '/tmp/fake-store',
       model: { id: 'fake-model', dir: '/tmp/fake-model', card: { id: 'fake-model', createdAt: new Date().toISOString() } },
+      threshold,
+      recommendedSpeechSec: 20,
+      minSpeechSec: 1.5,
+      problems: [],
     }),
     listSpeakers: () => [...speakers.values()].map(summary),
-    async assessTake(input) {
+    async assessTake(input: Input) {
       const b = bytesOf(input);
       const d = durationOf(b);
       const quiet = d < 1.5;
@@ -68,19 +78,19 @@ export function createFakeEngine(): EngineLike {
         issues: quiet ? [{ code: 'too_short', message: 'Very little speech.', fix: 'Speak for at least three seconds.' }] : [],
       };
     },
-    async enroll(name, inputs, opts) {
+    async enroll(name: string, inputs: Input[], opts?: { append?: boolean }) {
       if (speakers.has(name) && !opts?.append) throw new VoxprintError('SPEAKER_EXISTS', `${name} is already enrolled.`);
-      const s = speakers.get(name) ?? { id: `s${speakers.size + 1}`, name, takes: [], createdAt: new Date().toISOString() };
+      const s: FakeSpeaker = speakers.get(name) ?? { id: `s${speakers.size + 1}`, name, takes: [], createdAt: new Date().toISOString() };
       s.takes.push(...inputs.map(bytesOf));
       speakers.set(name, s);
       return { speaker: summary(s), takes: [], speechSec: summary(s).speechSec };
     },
-    async verify(name, input) {
+    async verify(name: string, input: Input) {
       get(name);
       const score = pseudoScore(name, createHash('sha1').update(bytesOf(input)).digest('hex'));
       return { speaker: name, score, threshold, accepted: score >= threshold, latencyMs: 42 };
     },
-    async identify(input, opts) {
+    async identify(input: Input, opts?: { top?: number }) {
       const key = createHash('sha1').update(bytesOf(input)).digest('hex');
       const candidates = [...speakers.keys()]
         .map((n) => ({ speaker: n, score: pseudoScore(n, key) }))
@@ -89,22 +99,22 @@ export function createFakeEngine(): EngineLike {
       const best = candidates[0] && candidates[0].score >= threshold ? candidates[0].speaker : null;
       return { candidates, best, threshold, latencyMs: 40 };
     },
-    async rename(name, newName) {
+    async rename(name: string, newName: string) {
       const s = get(name);
       speakers.delete(name);
       s.name = newName;
       speakers.set(newName, s);
     },
-    async remove(name) {
+    async remove(name: string) {
       get(name);
       speakers.delete(name);
     },
-    async exportProfile(name) {
+    async exportProfile(name: string) {
       return new TextEncoder().encode(JSON.stringify({ name: get(name).name }));
     },
-    async importProfile(bytes) {
+    async importProfile(bytes: Uint8Array) {
       const { name } = JSON.parse(new TextDecoder().decode(bytes)) as { name: string };
-      const s = { id: `s${speakers.size + 1}`, name, takes: [], createdAt: new Date().toISOString() };
+      const s: FakeSpeaker = { id: `s${speakers.size + 1}`, name, takes: [], createdAt: new Date().toISOString() };
       speakers.set(name, s);
       return summary(s);
     },
@@ -115,9 +125,11 @@ export function createFakeEngine(): EngineLike {
       const e = computeEer(targetScores, nontargetScores);
       return { targetScores, nontargetScores, eer: e.eer, eerThreshold: e.threshold, det: detCurve(targetScores, nontargetScores), trials: 200 };
     },
-    async setThreshold(t) {
+    async setThreshold(t: number) {
       threshold = t;
     },
     threshold: () => threshold,
+    reembedStale: async () => 0,
+    dispose: () => {},
   };
 }

@@ -22,17 +22,16 @@ function findSpeaker(host: CoreHost, name: string) {
 export function appHandlers(host: CoreHost): FeatureHandlers<'app'> {
   return {
     async getInfo() {
-      const e = host.engine();
-      const info = e.info();
+      const info = host.engine().info();
       const card = toModelCard(info.model.card);
       return {
         version: info.version,
         backend: info.backend,
         storeDir: info.storeDir,
         model: { id: info.model.id, dir: info.model.dir, card },
-        threshold: info.threshold ?? e.threshold?.() ?? card.defaultThreshold ?? 0.5,
-        recommendedSpeechSec: info.recommendedSpeechSec ?? host.targets.recommendedSpeechSec,
-        minSpeechSec: info.minSpeechSec ?? host.targets.minSpeechSec,
+        threshold: info.threshold,
+        recommendedSpeechSec: info.recommendedSpeechSec,
+        minSpeechSec: info.minSpeechSec,
       };
     },
     async cancelJob({ jobId }) {
@@ -71,13 +70,11 @@ export function enrollHandlers(host: CoreHost): FeatureHandlers<'enroll'> {
       return toTakeReport(await host.engine().assessTake(audio(a)), a.name);
     },
     async enroll({ name, takes, append }) {
-      const r = (await host.engine().enroll(name, takes.map(audio), { append })) as Record<string, unknown>;
-      const reports = Array.isArray(r.takes) ? r.takes : Array.isArray(r.reports) ? r.reports : [];
-      const speaker = r.speaker ? toSpeakerSummary(r.speaker) : findSpeaker(host, name);
+      const r = await host.engine().enroll(name, takes.map(audio), { append });
       return {
-        speaker,
-        takes: reports.map((t, i) => toTakeReport(t, takes[i]?.name ?? `take ${i + 1}`)),
-        speechSec: typeof r.speechSec === 'number' ? r.speechSec : speaker.speechSec,
+        speaker: toSpeakerSummary(r.speaker),
+        takes: r.takes.map((t, i) => toTakeReport(t, takes[i].name)),
+        speechSec: r.speechSec,
       };
     },
   };
@@ -89,7 +86,8 @@ export function verifyHandlers(host: CoreHost): FeatureHandlers<'verify'> {
       return host.engine().verify(speaker, audio(a));
     },
     async identify({ audio: a, top }) {
-      return host.engine().identify(audio(a), { top });
+      const r = await host.engine().identify(audio(a), { top });
+      return { ...r, candidates: r.candidates.map((c) => ({ speaker: c.speaker, score: c.score })) };
     },
   };
 }

@@ -1,0 +1,216 @@
+/**
+ * The renderer in a real Chromium, over the browser bridge, on the real engine. In one run it
+ * enrolls two dev speakers by recording from Chromium's fake microphone (one browser launch per
+ * speaker, each playing that speaker's clips), verifies a held-out clip of A (accepted) and a clip
+ * of B against A (rejected), identifies, calibrates, starts and cancels a fine-tune, and saves a
+ * screenshot of every screen to test-artifacts/screenshots/ (the main ones also to docs/screenshots/).
+ *
+ * With models/default missing it runs on a random model: the flow is still checked end to end,
+ * but whether A is accepted and B rejected is only asserted with the trained model.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { chromiumMissingReason, launchChromium } from './chromium';
+import { ensureBuilt } from './build';
+import { concatToWav, DATA } from './fixtures';
+import { DEFAULT_MODEL, makeRandomModel, trainedModelPresent } from './model';
+
+const ROOT = join(import.meta.dirname, '../..');
+const SHOTS = join(ROOT, 'test-artifacts/screenshots');
+const DOC_SHOTS = join(ROOT, 'docs/screenshots');
+const LIBRI = join(DATA, 'librispeech/test-other');
+const clip = (spk: string, n: number) => join(LIBRI, spk, `${spk}-${spk === '1688' ? '142285' : '15444'}-${String(n).padStart(4, '0')}.flac`);
+
+// Two dev speakers (never trained on): A = 1688 (male), B = 1998 (female), named after their readers.
+const A = { name: 'Winam', id: '1688' };
+const B = { name: 'Sonja', id: '1998' };
+const TAKES = 3;
+const TAKE_MS = 6500;
+
+/** The core fine-tune of issue 4; until it lands the Fine-tune screen can only report its absence. */
+const FINETUNE_CORE = existsSync(join(ROOT, 'src/train/finetune.ts'));
+
+const skip = chromiumMissingReason();
+if (skip) console.warn(`e2e skipped: ${skip}`);
+
+describe.skipIf(skip)('voxprint in Chromium over the real engine', () => {
+  let tmp: string;
+  let web: Awaited<ReturnType<typeof import('../../src/bridge/web').startWeb>>;
+  let trained = false;
+  const browsers: Browser[] = [];
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    ensureBuilt();
+    tmp = mkdtempSync(join(tmpdir(), 'vp-e2e-'));
+    mkdirSync(SHOTS, { recursive: true });
+    trained = trainedModelPresent();
+    const modelDir = trained ? DEFAULT_MODEL : await makeRandomModel(join(tmp, 'random-model'));
+    if (!trained) console.warn('e2e: models/default is missing; running on a random model, accept/reject not asserted');
+    const { startWeb } = await import('../../src/bridge/web');
+    web = await startWeb({ storeDir: join(tmp, 'store'), modelDir, log: (l) => problems.push(l) });
+  }, 600_000);
+
+  afterAll(async () => {
+    for (const b of browsers) await b.close().catch(() => {});
+    await web?.close();
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  async function openApp(micWav: string): Promise<Page> {
+    const browser = await launchChromium(micWav);
+    browsers.push(browser);
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
+    });
+    await page.addInitScript(() => {
+      const w = window as unknown as { __csp: string[] };
+      w.__csp = [];
+      document.addEventListener('securitypolicyviolation', (e) => w.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+    });
+    await page.goto(web.bridge.launchUrl);
+    await page.getByRole('navigation', { name: 'Screens' }).waitFor();
+    return page;
+  }
+
+  const nav = (page: Page, name: string) => page.getByRole('navigation').getByRole('button', { name, exact: false }).first().click();
+  async function shot(page: Page, name: string): Promise<void> {
+    await page.evaluate(() => document.querySelector('main')?.scrollTo(0, 0));
+    await page.screenshot({ path: join(SHOTS, `${name}.png`), animations: 'disabled' });
+  }
+
+  async function enrollByRecording(page: Page, name: string): Promise<void> {
+    await nav(page, 'Enroll');
+    await page.getByLabel('Speaker name').fill(name);
+    for (let i = 0; i < TAKES; i++) {
+      await page.getByRole('button', { name: 'Record' }).click();
+      await page.getByRole('button', { name: 'Stop' }).waitFor();
+      await page.waitForTimeout(TAKE_MS);
+      if (i === 0) await shot(page, '02-enroll-recording');
+      await page.getByRole('button', { name: 'Stop' }).click();
+      // The take appears and its quality check comes back.
+      await page.getByRole('listitem', { name: `Take ${i + 1}` }).getByText(/of speech in/).waitFor({ timeout: 60_000 });
+    }
+    await shot(page, `03-enroll-takes-${name.toLowerCase()}`);
+    await page.getByRole('button', { name: `Enroll ${name}` }).click();
+    await page.getByText(`${name} is enrolled`).first().waitFor({ timeout: 120_000 });
+  }
+
+  it('enrolls two speakers by recording, verifies, identifies, calibrates, and starts and cancels a fine-tune', async () => {
+    const micA = await concatToWav([0, 1, 2, 3, 4].map((n) => clip(A.id, n)), join(tmp, 'mic-a.wav'));
+    const micB = await concatToWav([0, 1, 2, 3, 4].map((n) => clip(B.id, n)), join(tmp, 'mic-b.wav'));
+
+    // --- Speaker A, recorded through the fake microphone.
+    let page = await openApp(micA.path);
+    await page.getByText('No speakers yet').waitFor();
+    await shot(page, '01-speakers-empty');
+    for (const screen of ['Verify', 'Identify', 'Calibrate']) {
+      await nav(page, screen);
+      await shot(page, `00-empty-${screen.toLowerCase()}`);
+    }
+    await enrollByRecording(page, A.name);
+    await shot(page, '04-enrolled');
+
+    // --- Speaker B: a new Chromium whose microphone plays B's clips.
+    page = await openApp(micB.path);
+    await enrollByRecording(page, B.name);
+    await nav(page, 'Speakers');
+    const rows = page.getByRole('table', { name: 'Enrolled speakers' }).getByRole('row');
+    await expect.poll(() => rows.count()).toBe(3); // header + two speakers
+    await shot(page, '05-speakers');
+
+    // --- Verify a held-out clip of A as A, then a clip of B as A (both dropped as files).
+    await nav(page, 'Verify');
+    await page.getByLabel('Claimed speaker').selectOption(A.name);
+    await page.locator('input[type=file]').setInputFiles(clip(A.id, 7));
+    const verdict = page.getByTestId('verdict');
+    await verdict.waitFor({ timeout: 60_000 });
+    const genuine = (await verdict.textContent())!.trim();
+    const genuineScore = Number(await page.getByTestId('score').textContent());
+    expect(await page.getByTestId('latency').textContent()).toMatch(/\d+ ms|\d\.\d+ s/);
+    await shot(page, '06-verify-accepted');
+
+    await page.locator('input[type=file]').setInputFiles(clip(B.id, 7));
+    await page.getByText(clip(B.id, 7).split('/').pop()!).waitFor({ timeout: 60_000 });
+    const impostor = (await verdict.textContent())!.trim();
+    const impostorScore = Number(await page.getByTestId('score').textContent());
+    await shot(page, '07-verify-rejected');
+    console.log(`e2e: genuine ${genuine} ${genuineScore}, impostor ${impostor} ${impostorScore} (${trained ? 'trained' : 'random'} model)`);
+    expect(Number.isFinite(genuineScore) && Number.isFinite(impostorScore)).toBe(true);
+    if (trained) {
+      expect(genuine).toMatch(/Accepted/);
+      expect(impostor).toMatch(/Rejected/);
+      expect(genuineScore).toBeGreaterThan(impostorScore);
+    }
+
+    // --- Identify the held-out clip of A.
+    await nav(page, 'Identify');
+    await page.locator('input[type=file]').setInputFiles(clip(A.id, 8));
+    const who = page.getByTestId('identified');
+    await who.waitFor({ timeout: 60_000 });
+    const ranks = page.getByRole('list', { name: 'Closest speakers' }).getByRole('listitem');
+    expect(await ranks.count()).toBe(2);
+    if (trained) expect(await who.textContent()).toContain(A.name);
+    await shot(page, '08-identify');
+
+    // --- Calibrate from the enrolled recordings, and use the EER threshold.
+    await nav(page, 'Calibrate');
+    await page.getByRole('button', { name: 'Run calibration' }).click();
+    await page.getByTestId('trials').waitFor({ timeout: 120_000 });
+    expect(Number(await page.getByTestId('trials').textContent())).toBeGreaterThan(0);
+    await page.locator('.uplot').first().waitFor();
+    expect(await page.locator('.uplot canvas').count()).toBeGreaterThanOrEqual(2);
+    await page.getByRole('button', { name: 'Use this threshold' }).click();
+    await page.getByText(/Threshold set to/).waitFor();
+    await shot(page, '09-calibrate');
+
+    // --- Fine-tune: start on the enrolled recordings, see it run, cancel it.
+    await nav(page, 'Fine-tune');
+    await shot(page, '10-finetune-setup');
+    await page.getByLabel('Epochs').fill('1');
+    await page.getByRole('button', { name: 'Start fine-tuning' }).click();
+    const cancel = page.getByRole('button', { name: 'Cancel' });
+    const failure = page.getByRole('alert').filter({ hasText: /fine-tun/i });
+    await cancel.or(failure).first().waitFor({ timeout: 60_000 });
+    if (FINETUNE_CORE) {
+      await page.getByRole('progressbar', { name: 'Fine-tune progress' }).waitFor();
+      await page.waitForTimeout(1500);
+      await shot(page, '11-finetune-running');
+      // The app answers while training runs (issue 5: responsiveness).
+      await nav(page, 'Verify');
+      await page.locator('input[type=file]').setInputFiles(clip(A.id, 9));
+      await page.getByText(clip(A.id, 9).split('/').pop()!).waitFor({ timeout: 60_000 });
+      await nav(page, 'Fine-tune');
+      await page.getByRole('button', { name: 'Cancel' }).click();
+      await page.getByText('The fine-tune was cancelled').waitFor({ timeout: 60_000 });
+      await shot(page, '12-finetune-cancelled');
+    } else {
+      // Without the core fine-tune (src/train/finetune.ts, issue 4) the job fails at once, in words.
+      await failure.waitFor();
+      expect(await failure.textContent()).toMatch(/not available/);
+      await shot(page, '11-finetune-unavailable');
+      console.warn('e2e: src/train/finetune.ts is missing; fine-tune start/cancel not exercised');
+    }
+
+    // --- Settings.
+    await nav(page, 'Settings');
+    await page.getByText('Model in use').waitFor();
+    await shot(page, '13-settings');
+
+    const csp = await page.evaluate(() => (window as unknown as { __csp: string[] }).__csp);
+    expect(csp).toEqual([]);
+    expect(problems.filter((p) => !/fine-tune|Fine-tuning|cancel/i.test(p))).toEqual([]);
+
+    mkdirSync(DOC_SHOTS, { recursive: true });
+    const main = ['05-speakers', '03-enroll-takes-sonja', '06-verify-accepted', '08-identify', '09-calibrate', '13-settings'];
+    if (FINETUNE_CORE) main.push('11-finetune-running');
+    for (const f of main) {
+      copyFileSync(join(SHOTS, `${f}.png`), join(DOC_SHOTS, `${f.replace(/^\d+-/, '').replace(/-sonja$/, '')}.png`));
+    }
+  }, 900_000);
+});
