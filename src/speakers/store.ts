@@ -130,6 +130,8 @@ export class ProfileStore {
 
   /** A profile by id, exact name, or case-insensitive name; undefined when none. */
   find(nameOrId: string): Profile | undefined {
+    // Names can arrive from IPC or the bridge; a non-string must be a typed error, not a TypeError.
+    if (typeof nameOrId !== 'string') throw new InvalidArgumentError('A speaker name or id must be text.');
     if (ID_RE.test(nameOrId) && this.byId.has(nameOrId)) return this.byId.get(nameOrId);
     const name = nameOrId.normalize('NFC').trim();
     const exact = [...this.byId.values()].filter((p) => p.name === name);
