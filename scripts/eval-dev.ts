@@ -2,15 +2,16 @@
  * Quick dev evaluation for iterating on the recipe: scores the three dev trial lists
  * (../shared/data/*-dev.trials.txt) with a model folder, through the same inference pipeline the
  * CLI uses (decode -> Embedder.embedSamples), enrollment = mean of the enroll embeddings, cosine.
- *   npx tsx scripts/eval-dev.ts [MODEL_DIR=models/default] [--data ../shared/data] [--json]
+ *   npx tsx scripts/eval-dev.ts [MODEL_DIR=models/default] [--data ../shared/data] [--json] [--baselines]
  * (The user-facing command is `voxprint eval`; this script exists to iterate without the CLI.)
  */
-import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { initBackend } from '../src/backend';
 import { decodeAudioFile } from '../src/audio/decode';
-import { computeEer, computeMinDcf } from '../src/eval/metrics';
+import { ldaBaseline, ldaEmbed, mfccStatsOfFile } from '../src/eval/baselines';
+import { runTrials, type EmbedFn } from '../src/eval/runner';
+import { readTrialsFile } from '../src/eval/trials';
 import { loadModel, type Embedder } from '../src/model';
 
 export const DEV_LISTS = ['dsp-dev', 'libri-dev', 'arabic-dev'] as const;
@@ -27,41 +28,29 @@ export interface DevResult {
 
 const audioCache = new Map<string, Float32Array>();
 
-/** Scores the dev lists with `embedder` (audio decoding is memoised across calls in one process). */
-export async function evalDev(embedder: Embedder, data = '../shared/data', lists: readonly string[] = DEV_LISTS): Promise<DevResult[]> {
+/** Scores the dev lists with an embedding function through src/eval's runner (cosine, mean enrollment). */
+export async function evalDevWith(embed: EmbedFn, data = '../shared/data', lists: readonly string[] = DEV_LISTS): Promise<DevResult[]> {
   const out: DevResult[] = [];
   for (const list of lists) {
-    const lines = readFileSync(join(data, `${list}.trials.txt`), 'utf8').trim().split('\n');
-    const trials = lines.map((l) => {
-      const [label, enroll, test] = l.trim().split(/\s+/);
-      return { target: label === '1', enroll: enroll.split('+'), test };
-    });
-    const files = [...new Set(trials.flatMap((t) => [...t.enroll, t.test]))];
-    const emb = new Map<string, Float32Array>();
-    for (const f of files) {
-      let x = audioCache.get(f);
-      if (!x) audioCache.set(f, (x = (await decodeAudioFile(join(data, f))).samples));
-      emb.set(f, embedder.embedSamples(x));
-    }
-    const tar: number[] = [];
-    const non: number[] = [];
-    for (const t of trials) {
-      const d = embedder.dim;
-      const c = new Float32Array(d);
-      for (const f of t.enroll) emb.get(f)!.forEach((v, k) => (c[k] += v));
-      const e = emb.get(t.test)!;
-      let n = 0;
-      let dot = 0;
-      for (let k = 0; k < d; k++) {
-        n += c[k] * c[k];
-        dot += c[k] * e[k];
-      }
-      (t.target ? tar : non).push(dot / (Math.sqrt(n) || 1));
-    }
-    const e = computeEer(tar, non);
-    out.push({ list, eer: e.eer, eerThreshold: e.threshold, minDcf: computeMinDcf(tar, non, { pTarget: 0.01 }).minDcf, trials: trials.length, targets: tar.length, nontargets: non.length });
+    const r = await runTrials(readTrialsFile(join(data, `${list}.trials.txt`)), { embed });
+    out.push({ list, eer: r.eer, minDcf: r.minDcf, eerThreshold: r.eerThreshold, trials: r.trials, targets: r.targets, nontargets: r.nontargets });
   }
   return out;
+}
+
+/** Scores the dev lists with `embedder` (decoded audio is memoised across calls in one process). */
+export function evalDev(embedder: Embedder, data = '../shared/data', lists: readonly string[] = DEV_LISTS): Promise<DevResult[]> {
+  return evalDevWith(async (file) => {
+    let x = audioCache.get(file);
+    if (!x) audioCache.set(file, (x = (await decodeAudioFile(file)).samples));
+    return embedder.embedSamples(x);
+  }, data, lists);
+}
+
+/** The two classic baselines on the dev lists: mfcc-stats and LDA-30 fitted on the train speakers. */
+export async function evalBaselines(data = '../shared/data'): Promise<Record<'mfcc-stats' | 'lda', DevResult[]>> {
+  const { model } = await ldaBaseline({ splitsFile: join(data, 'splits.json'), cacheDir: '.cache' });
+  return { 'mfcc-stats': await evalDevWith(mfccStatsOfFile, data), lda: await evalDevWith(ldaEmbed(model), data) };
 }
 
 export function formatDev(rs: DevResult[]): string {
@@ -77,6 +66,10 @@ async function main(): Promise<void> {
   const e = await loadModel(dir);
   const rs = await evalDev(e, data);
   console.log(args.includes('--json') ? JSON.stringify(rs) : formatDev(rs));
+  if (args.includes('--baselines')) {
+    const b = await evalBaselines(data);
+    for (const [name, r] of Object.entries(b)) console.log(`baseline ${name}:\n${formatDev(r)}`);
+  }
 }
 
 if (import.meta.url === pathToFileURL(resolve(process.argv[1] ?? '')).href) void main();
