@@ -140,5 +140,16 @@ export function optionLines(opts: Record<string, OptionSpec>): string[] {
 /** Turns a non-VoxprintError into an internal error, keeping VoxprintErrors as they are. */
 export function asVoxprintError(e: unknown): VoxprintError {
   if (e instanceof VoxprintError) return e;
+  // File-system refusals are the user's to fix (a read-only or full disk, a folder they cannot write).
+  const errno = e as NodeJS.ErrnoException;
+  const fix: Record<string, string> = {
+    EACCES: 'permission denied: choose a folder you can write to (--store DIR) or fix its permissions',
+    EPERM: 'operation not permitted: choose a folder you can write to (--store DIR) or fix its permissions',
+    EROFS: 'the file system is read-only: choose another folder (--store DIR)',
+    ENOSPC: 'the disk is full: free some space and try again',
+    EDQUOT: 'the disk quota is exceeded: free some space and try again',
+  };
+  if (errno?.code && fix[errno.code])
+    return new VoxprintError('BAD_ARGUMENT', `Cannot write ${errno.path ?? 'a file'}: ${fix[errno.code]}.`, { subject: errno.path, cause: e });
   return new VoxprintError('INTERNAL', `Internal error: ${(e as Error)?.message ?? String(e)}`, { cause: e });
 }
