@@ -11,11 +11,11 @@ export function trainedModelPresent(): boolean {
 }
 
 /** A randomly initialised model in `dir` (scores from it mean nothing; the UI says so). */
-export async function makeRandomModel(dir: string): Promise<string> {
+export async function makeRandomModel(dir: string, opts: { id?: string; seed?: number } = {}): Promise<string> {
   await initBackend();
-  const embedder = createEmbedder({ seed: 7 });
+  const embedder = createEmbedder({ seed: opts.seed ?? 7 });
   await saveModel(dir, embedder, {
-    id: 'random-e2e',
+    id: opts.id ?? 'random-e2e',
     createdAt: new Date().toISOString(),
     training: { data: [], loss: 'none', mining: '-', steps: 0, seconds: 0, recipe: 'random initialisation, for the e2e test only' },
     evaluation: {},

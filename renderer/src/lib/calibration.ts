@@ -80,7 +80,7 @@ export function probit(p: number): number {
 }
 
 /** DET axis ticks, as error rates. */
-export const DET_TICKS = [0.001, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.4, 0.6];
+export const DET_TICKS = [0.001, 0.01, 0.02, 0.05, 0.1, 0.2, 0.4, 0.6];
 const DET_MIN = 0.001;
 const DET_MAX = 0.6;
 
