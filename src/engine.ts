@@ -22,6 +22,7 @@ import type { Embedder } from './model/embedder';
 import type { ModelCard } from './model/card';
 import { centroidOf } from './speakers/codec';
 import { defaultStoreDir } from './speakers/home';
+import { normalizeName } from './speakers/names';
 import type { LockOptions } from './speakers/lock';
 import { CentroidIndex, cosine, identifyScore, verifyScore } from './speakers/scoring';
 import { ProfileStore, type NewUtterance, type Profile, type StoreProblem } from './speakers/store';
@@ -223,6 +224,7 @@ export class Engine {
   async enroll(name: string, inputs: AudioInput[], opts: { append?: boolean } = {}): Promise<EnrollResult> {
     const embedder = this.model();
     if (!Array.isArray(inputs) || inputs.length === 0) throw new InvalidArgumentError('Give at least one recording to enroll.');
+    if (!opts.append) normalizeName(name); // a bad name fails before any audio work
     this.store.refresh();
     const existing = this.store.find(name);
     if (opts.append && !existing) this.store.get(name); // throws UNKNOWN_SPEAKER

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { VoxprintError } from '../../errors';
 import { writeFileAtomic } from '../../speakers/atomic';
+import { MAX_IMPORT_BYTES } from '../../speakers/store';
 import type { CommandSpec } from '../command';
 import { table } from '../io';
 
@@ -102,8 +103,11 @@ export const importCmd: CommandSpec = {
   async run(ctx, values, [file]) {
     let bytes: Uint8Array;
     try {
+      if (fs.statSync(file).size > MAX_IMPORT_BYTES)
+        throw new VoxprintError('BAD_ARGUMENT', `${file} is too large to be a voxprint profile export.`, { subject: file });
       bytes = fs.readFileSync(file);
     } catch (e) {
+      if (e instanceof VoxprintError) throw e;
       throw new VoxprintError('FILE_NOT_FOUND', `${file}: cannot be read (${(e as NodeJS.ErrnoException).code ?? e}). Check the path.`, { subject: file });
     }
     const engine = await ctx.engine({ model: false });
