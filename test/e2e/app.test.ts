@@ -109,6 +109,14 @@ describe.skipIf(skip)('voxprint in Chromium over the real engine', () => {
     let page = await openApp(micA.path);
     await page.getByText('No speakers yet').waitFor();
     await shot(page, '01-speakers-empty');
+    // Keyboard: Alt+N switches screens, and the nav buttons take focus in order.
+    await page.keyboard.press('Alt+3');
+    await page.getByRole('heading', { name: 'Verify', level: 1 }).waitFor();
+    await page.keyboard.press('Alt+1');
+    await page.getByRole('heading', { name: 'Speakers', level: 1 }).waitFor();
+    await page.getByRole('navigation').getByRole('button', { name: 'Speakers' }).focus();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Enroll');
     for (const screen of ['Verify', 'Identify', 'Calibrate']) {
       await nav(page, screen);
       await shot(page, `00-empty-${screen.toLowerCase()}`);
