@@ -35,6 +35,11 @@ const host: CoreHost = {
 };
 const bridge = await startBridge({ dispatch: createDispatcher(createHandlers(host), { onInternalError: (op, e) => console.error(op, e) }), staticDir: 'out/renderer' });
 ref.bridge = bridge;
+const wav = new Uint8Array(44 + 32000 * 4);
+new DataView(wav.buffer).setUint32(28, 32000, true);
+wav.set([82, 73, 70, 70]);
+await engine.enroll('Ann', [{ name: 'a.wav', bytes: wav }]);
+await engine.enroll('Bob', [{ name: 'b.wav', bytes: wav }]);
 const browser = await launchChromium(process.argv[2]);
 const page = await browser.newPage({ viewport: { width: 1280, height: 820 } });
 page.on('console', (m) => console.log('console:', m.type(), m.text()));
@@ -42,10 +47,16 @@ page.on('pageerror', (e) => console.log('pageerror:', e.message));
 await page.goto(bridge.launchUrl);
 await page.waitForSelector('nav');
 for (const name of ['Speakers', 'Enroll', 'Verify', 'Identify', 'Calibrate', 'Fine-tune', 'Settings']) {
-  await page.getByRole('button', { name, exact: true }).first().click();
+  await page.getByRole('navigation').getByRole('button', { name }).first().click();
   await page.waitForTimeout(300);
   await page.screenshot({ path: `${out}/${name}.png` });
 }
+await page.getByRole('navigation').getByRole('button', { name: 'Fine-tune' }).click();
+await page.getByRole('button', { name: 'Start fine-tuning' }).click();
+await page.waitForTimeout(3000);
+await page.screenshot({ path: `${out}/finetune-running.png` });
+await page.getByRole('button', { name: 'Keep the new model' }).waitFor({ timeout: 30_000 });
+await page.screenshot({ path: `${out}/finetune-done.png` });
 if (process.argv[2]) {
   await page.getByRole('button', { name: 'Enroll', exact: true }).click();
   await page.getByLabel('Speaker name').fill('Ada');
