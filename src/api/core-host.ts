@@ -33,12 +33,16 @@ export async function createCoreHost(opts: CoreHostOptions): Promise<CoreHost & 
     return opts.openEngine({ storeDir: opts.storeDir, modelDir });
   }
   let builtinId: string | undefined;
-  try {
-    builtinId = (await registry.entries()).find((e) => e.builtin)?.id;
-    engine = await open(registry.activeDir(builtinId));
-  } catch (e) {
-    openError = e;
+  async function tryOpen(): Promise<void> {
+    try {
+      builtinId = (await registry.entries()).find((e) => e.builtin)?.id;
+      engine = await open(registry.activeDir(builtinId));
+      openError = null;
+    } catch (e) {
+      openError = e;
+    }
   }
+  await tryOpen();
 
   function current(): EngineLike {
     if (engine) return engine;
@@ -68,6 +72,9 @@ export async function createCoreHost(opts: CoreHostOptions): Promise<CoreHost & 
 
   return {
     engine: current,
+    async ensureOpen() {
+      if (!engine) await tryOpen();
+    },
     jobs,
     models: {
       list: () => registry.list(engine ? engine.info().model.id : ''),

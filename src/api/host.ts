@@ -37,6 +37,8 @@ export interface ModelSwitcher {
 
 export interface CoreHost {
   engine(): EngineLike;
+  /** Tries again to open the engine if it failed before (the model may have been installed since). */
+  ensureOpen(): Promise<void>;
   jobs: JobRunner;
   models: ModelSwitcher;
   finetune(req: ParsedReq<'startFinetune'>, ctx: JobContext<'startFinetune'>): Promise<FinetuneResult>;

@@ -72,12 +72,14 @@ describe('core host: models', () => {
     expect(tf.memory().numTensors).toBe(tensorsBefore);
   }, 120_000);
 
-  it('without a model, getInfo fails in words and nothing crashes', async () => {
+  it('without a model, getInfo fails in words; once a model is installed, trying again opens it', async () => {
     const h = await host(join(tmp, 'missing'));
     const call = createDispatcher(createHandlers(h));
     const r = await call('getInfo', {});
     expect(r).toMatchObject({ ok: false, error: { code: 'NO_MODEL' } });
     if (!r.ok) expect(r.error.message).toMatch(/model/);
+    await makeRandomModel(join(tmp, 'missing'), { id: 'late-m', seed: 3 });
+    expect(await call('getInfo', {})).toMatchObject({ ok: true, value: { model: { id: 'late-m' } } });
     h.close();
   });
 });

@@ -14,6 +14,7 @@ const ref: { bridge?: Awaited<ReturnType<typeof startBridge>> } = {};
 const engine = createFakeEngine();
 const host: CoreHost = {
   engine: () => engine,
+  ensureOpen: async () => {},
   jobs: new JobRunner((e) => ref.bridge?.emit(e)),
   models: {
     list: async () => ({ models: [], previousId: null }),

@@ -75,6 +75,7 @@ vi.mock('electron', () => ({ ...h.electron, default: h.electron }));
 vi.mock('../../main/core', () => ({
   createMainHost: async () => ({
     engine: () => ({ setThreshold: async () => {} }),
+    ensureOpen: async () => {},
     jobs: { cancel: () => false },
     close: () => {},
   }),

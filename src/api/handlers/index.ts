@@ -22,6 +22,7 @@ function findSpeaker(host: CoreHost, name: string) {
 export function appHandlers(host: CoreHost): FeatureHandlers<'app'> {
   return {
     async getInfo() {
+      await host.ensureOpen();
       const info = host.engine().info();
       const card = toModelCard(info.model.card);
       return {
