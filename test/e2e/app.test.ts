@@ -3,7 +3,8 @@
  * enrolls two dev speakers by recording from Chromium's fake microphone (one browser launch per
  * speaker, each playing that speaker's clips), verifies a held-out clip of A (accepted) and a clip
  * of B against A (rejected), identifies, calibrates, starts and cancels a fine-tune, and saves a
- * screenshot of every screen to test-artifacts/screenshots/ (the main ones also to docs/screenshots/).
+ * screenshot of every screen to test-artifacts/screenshots/ (the main ones also to docs/screenshots/
+ * when UPDATE_DOC_SCREENSHOTS=1, i.e. `npm run screenshots`, or when they are missing there).
  *
  * With models/default missing it runs on a random model: the flow is still checked end to end,
  * but whether A is accepted and B rejected is only asserted with the trained model.
@@ -214,11 +215,14 @@ describe.skipIf(skip)('voxprint in Chromium over the real engine', () => {
     expect(csp).toEqual([]);
     expect(problems.filter((p) => !/fine-tune|Fine-tuning|cancel/i.test(p))).toEqual([]);
 
+    // docs/screenshots/ is tracked: refreshed on request (npm run screenshots), or when missing.
     mkdirSync(DOC_SHOTS, { recursive: true });
+    const refresh = process.env.UPDATE_DOC_SCREENSHOTS === '1';
     const main = ['05-speakers', '03-enroll-takes-sonja', '06-verify-accepted', '08-identify', '09-calibrate', '13-settings'];
     if (FINETUNE_CORE) main.push('11-finetune-running');
     for (const f of main) {
-      copyFileSync(join(SHOTS, `${f}.png`), join(DOC_SHOTS, `${f.replace(/^\d+-/, '').replace(/-sonja$/, '')}.png`));
+      const dest = join(DOC_SHOTS, `${f.replace(/^\d+-/, '').replace(/-sonja$/, '')}.png`);
+      if (refresh || !existsSync(dest)) copyFileSync(join(SHOTS, `${f}.png`), dest);
     }
   }, 900_000);
 });
