@@ -29,6 +29,8 @@ export const TrainOptionsSchema = z.object({
   minLrFraction: z.number().min(0).max(1).default(0.05),
   warmupSteps: z.number().int().nonnegative().default(100),
   seed: z.number().int().default(1),
+  /** Wall-clock safety limit: stop at the end of the first epoch past it (0 = none). Seeded runs are reproducible when it is not hit. */
+  maxSeconds: z.number().nonnegative().default(0),
   /** Stop after this many epochs without a better validation EER. */
   patience: z.number().int().positive().default(6),
   /** Speed-perturbation factors; each factor other than 1 makes new speakers. */
@@ -39,6 +41,8 @@ export const TrainOptionsSchema = z.object({
   quotas: z.record(z.string(), z.number().nonnegative()).default({}),
   shortCrop: z.tuple([z.number().int().positive(), z.number().int().positive()]).default([50, 150]),
   longCrop: z.tuple([z.number().int().positive(), z.number().int().positive()]).default([100, 300]),
+  /** Multi-clip crops are split into this many length groups (one forward pass each). */
+  shortGroups: z.number().int().positive().default(1),
   /** Validation speakers carved out of each corpus's train speakers. */
   valSpeakers: z.record(z.string(), z.number().int().nonnegative()).default({ dspspeech20: 3, 'arabic-speech-commands': 4, librispeech: 25 }),
   /** Fraction of speakers used for validation in corpora not listed in valSpeakers. */

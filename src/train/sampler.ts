@@ -28,6 +28,11 @@ export interface SamplerOptions {
   shortCrop: [number, number];
   /** Crop length range in frames for single-utterance speakers. */
   longCrop: [number, number];
+  /**
+   * Multi-clip picks are sorted by length and split into this many sub-batches, each cropped to its
+   * own shortest pick, so one very short word does not shorten every crop of the batch.
+   */
+  shortGroups?: number;
 }
 
 export interface SubBatch {
@@ -86,8 +91,27 @@ export class PKSampler {
     return m;
   }
 
+  /** Draws one batch as sub-batches of equal crop length (multi-clip groups, then single-utterance). */
+  sampleGroups(rng: Rng): SubBatch[] {
+    const { shortPicks, longPicks } = this.pick(rng);
+    const groups = Math.max(1, this.opts.shortGroups ?? 1);
+    const sorted = [...shortPicks].sort((a, b) => this.items[a.item].f.numFrames - this.items[b.item].f.numFrames);
+    const size = Math.ceil(sorted.length / groups);
+    const out: SubBatch[] = [];
+    const [lo, hi] = this.opts.shortCrop;
+    const length = lo + rng.int(hi - lo + 1);
+    for (let g = 0; g < sorted.length; g += size) out.push(this.cropShort(sorted.slice(g, g + size), rng, length));
+    out.push(this.cropLong(longPicks, rng));
+    return out.filter((b) => b.items.length > 0);
+  }
+
   /** Draws one batch: the multi-clip and single-utterance sub-batches (either may be empty). */
   sample(rng: Rng): { short: SubBatch; long: SubBatch } {
+    const { shortPicks, longPicks } = this.pick(rng);
+    return { short: this.cropShort(shortPicks, rng), long: this.cropLong(longPicks, rng) };
+  }
+
+  private pick(rng: Rng): { shortPicks: { item: number; label: number }[]; longPicks: { item: number; label: number; seg: number }[] } {
     const { k } = this.opts;
     const shortPicks: { item: number; label: number }[] = [];
     const longPicks: { item: number; label: number; seg: number }[] = [];
@@ -112,13 +136,13 @@ export class PKSampler {
         }
       }
     }
-    return { short: this.cropShort(shortPicks, rng), long: this.cropLong(longPicks, rng) };
+    return { shortPicks, longPicks };
   }
 
-  private cropShort(picks: { item: number; label: number }[], rng: Rng): SubBatch {
+  private cropShort(picks: { item: number; label: number }[], rng: Rng, maxLength?: number): SubBatch {
     if (!picks.length) return { items: [], labels: [], length: 0 };
     const [lo, hi] = this.opts.shortCrop;
-    let length = lo + rng.int(hi - lo + 1);
+    let length = maxLength ?? lo + rng.int(hi - lo + 1);
     for (const p of picks) length = Math.min(length, this.items[p.item].f.numFrames);
     length = Math.max(1, length);
     return {

@@ -51,6 +51,8 @@ export interface TrainResult {
   validation: ValResult;
   history: Extract<TrainEvent, { type: 'epoch' }>[];
   data: { corpus: string; speakers: number; clips: number }[];
+  /** True when `maxSeconds` cut the run short. */
+  stoppedByTime: boolean;
 }
 
 function checkCancel(signal?: AbortSignal): void {
@@ -174,12 +176,12 @@ export async function train(input: TrainOptionsInput, onEvent: (e: TrainEvent) =
   const valSet = buildValSet(valList, makeRng(o.valSeed + 1), 40);
 
   const rng: Rng = makeRng(o.seed);
-  const sampler = new PKSampler(items, { p: o.p, k: o.k, quotas: o.quotas, shortCrop: o.shortCrop, longCrop: o.longCrop });
+  const sampler = new PKSampler(items, { p: o.p, k: o.k, quotas: o.quotas, shortCrop: o.shortCrop, longCrop: o.longCrop, shortGroups: o.shortGroups });
   const embedder = createEmbedder({ arch: o.arch, featureConfig: cfg, seed: o.seed });
   const prep = (sb: SubBatch) => (sb.items.length ? prepareCrops(sb.items, sb.length, embedder.arch) : undefined);
   const sample = () => {
-    const { short, long } = sampler.sample(rng);
-    return { parts: [prep(short), prep(long)].filter((x): x is PreparedBatch => !!x), labels: Int32Array.from([...short.labels, ...long.labels]) };
+    const groups = sampler.sampleGroups(rng);
+    return { parts: groups.map(prep).filter((x): x is PreparedBatch => !!x), labels: Int32Array.from(groups.flatMap((g) => g.labels)) };
   };
   fitInputStats(embedder, Array.from({ length: 8 }, () => sample().parts).flat());
 
@@ -206,6 +208,7 @@ export async function train(input: TrainOptionsInput, onEvent: (e: TrainEvent) =
   let bestVal: ValResult | undefined;
   const history: TrainResult['history'] = [];
   let step = 0;
+  let stoppedByTime = false;
   try {
     for (let epoch = 1; epoch <= o.epochs; epoch++) {
       let lossSum = 0;
@@ -261,6 +264,10 @@ export async function train(input: TrainOptionsInput, onEvent: (e: TrainEvent) =
       history.push(ev);
       onEvent(ev);
       if (epoch - best.epoch >= o.patience) break;
+      if (o.maxSeconds > 0 && ev.seconds > o.maxSeconds) {
+        stoppedByTime = true;
+        break;
+      }
     }
     if (best.weights.length) embedder.model.setWeights(best.weights);
   } catch (e) {
@@ -272,5 +279,5 @@ export async function train(input: TrainOptionsInput, onEvent: (e: TrainEvent) =
   }
   const seconds = (performance.now() - t0) / 1000;
   onEvent({ type: 'done', steps: step, seconds, bestEpoch: best.epoch, valEer: best.eer });
-  return { embedder, options: o, steps: step, seconds, bestEpoch: best.epoch, validation: bestVal!, history, data };
+  return { embedder, options: o, steps: step, seconds, bestEpoch: best.epoch, validation: bestVal!, history, data, stoppedByTime };
 }

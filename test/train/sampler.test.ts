@@ -61,3 +61,20 @@ describe('pickDistinct', () => {
     expect(pickDistinct(3, 5, rng).sort()).toEqual([0, 1, 2]);
   });
 });
+
+describe('PKSampler.sampleGroups', () => {
+  it('splits multi-clip picks into length groups, each cropped to its own shortest pick', () => {
+    const s = new PKSampler(items, { p: 4, k: 3, quotas: { words: 0.5 }, shortCrop: [150, 150], longCrop: [100, 200], shortGroups: 2 });
+    const groups = s.sampleGroups(makeRng(5));
+    expect(groups.length).toBe(3); // two short-word groups, one long group
+    const [g1, g2, long] = groups;
+    expect(g1.labels.length + g2.labels.length).toBe(6);
+    expect(long.labels.length).toBe(6);
+    // the second group holds the longer files, so its crops are at least as long
+    expect(g2.length).toBeGreaterThanOrEqual(g1.length);
+    for (const g of [g1, g2]) {
+      expect(g.length).toBe(Math.min(...g.items.map((it) => it.f.numFrames)));
+      for (const it of g.items) expect(it.start + g.length).toBeLessThanOrEqual(it.f.numFrames);
+    }
+  });
+});
