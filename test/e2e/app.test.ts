@@ -10,7 +10,7 @@
  * but whether A is accepted and B rejected is only asserted with the trained model.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -102,7 +102,7 @@ describe.skipIf(skip)('voxprint in Chromium over the real engine', () => {
     await page.getByText(`${name} is enrolled`).first().waitFor({ timeout: 120_000 });
   }
 
-  it('enrolls two speakers by recording, verifies, identifies, calibrates, and starts and cancels a fine-tune', async () => {
+  it('enrolls two speakers by recording, verifies, identifies, calibrates, drives the fine-tune screen, exports and re-imports a profile', async () => {
     const micA = await concatToWav([0, 1, 2, 3, 4].map((n) => clip(A.id, n)), join(tmp, 'mic-a.wav'));
     const micB = await concatToWav([0, 1, 2, 3, 4].map((n) => clip(B.id, n)), join(tmp, 'mic-b.wav'));
 
@@ -157,9 +157,15 @@ describe.skipIf(skip)('voxprint in Chromium over the real engine', () => {
       expect(genuineScore).toBeGreaterThan(impostorScore);
     }
 
-    // --- Identify the held-out clip of A.
+    // --- Identify the held-out clip of A, dropped onto the drop zone (a real drop event).
     await nav(page, 'Identify');
-    await page.locator('input[type=file]').setInputFiles(clip(A.id, 8));
+    const dropped = readFileSync(clip(A.id, 8)).toString('base64');
+    await page.getByRole('region', { name: 'Drop audio files' }).evaluate((zone, b64) => {
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const dt = new DataTransfer();
+      dt.items.add(new File([bytes], '1688-142285-0008.flac', { type: 'audio/flac' }));
+      zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, dropped);
     const who = page.getByTestId('identified');
     await who.waitFor({ timeout: 60_000 });
     const ranks = page.getByRole('list', { name: 'Closest speakers' }).getByRole('listitem');
@@ -210,6 +216,19 @@ describe.skipIf(skip)('voxprint in Chromium over the real engine', () => {
     await nav(page, 'Settings');
     await page.getByText('Model in use').waitFor();
     await shot(page, '13-settings');
+
+    // --- Speakers: export a profile, delete it (confirmed), import it back.
+    await nav(page, 'Speakers');
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: `Export ${A.name}` }).click();
+    const file = join(tmp, (await download).suggestedFilename());
+    await (await download).saveAs(file);
+    await page.getByRole('button', { name: `Delete ${A.name}` }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete speaker' }).click();
+    await expect.poll(() => rows.count()).toBe(2);
+    await page.locator('input[type=file]').setInputFiles(file);
+    await page.getByText(`Imported ${A.name}`).waitFor();
+    await expect.poll(() => rows.count()).toBe(3);
 
     const csp = await page.evaluate(() => (window as unknown as { __csp: string[] }).__csp);
     expect(csp).toEqual([]);
