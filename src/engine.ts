@@ -18,6 +18,7 @@ import { initBackend, type BackendName } from './backend';
 import { AudioDecodeError, InvalidArgumentError, ModelError, VoxprintError } from './errors';
 import { computeEer, detCurve } from './eval/metrics';
 import { loadModel } from './model/io';
+import { embedRecordings, ModelRegistry } from './model/registry';
 import type { Embedder } from './model/embedder';
 import type { ModelCard } from './model/card';
 import { centroidOf } from './speakers/codec';
@@ -25,7 +26,7 @@ import { defaultStoreDir } from './speakers/home';
 import { normalizeName } from './speakers/names';
 import type { LockOptions } from './speakers/lock';
 import { CentroidIndex, cosine, identifyScore, verifyScore } from './speakers/scoring';
-import { ProfileStore, type NewUtterance, type Profile, type StoreProblem } from './speakers/store';
+import { embeddingsFor, ProfileStore, type NewUtterance, type Profile, type StoreProblem } from './speakers/store';
 import pkg from '../package.json';
 
 export type AudioInput = { path: string } | { bytes: Uint8Array; name: string };
@@ -33,7 +34,10 @@ export type AudioInput = { path: string } | { bytes: Uint8Array; name: string };
 export interface EngineOptions {
   /** Profile store folder; default VOXPRINT_HOME, else the per-user app-data folder. */
   storeDir?: string;
-  /** Model folder; default VOXPRINT_MODEL, else models/default of this package. */
+  /**
+   * Model folder; default: the version in use in this store (STORE/app-models.json, see
+   * src/model/registry.ts), else VOXPRINT_MODEL, else models/default of this package.
+   */
   modelDir?: string;
   /**
    * Open even when no model is installed (default false): store-only operations (list, rename,
@@ -155,7 +159,9 @@ export class Engine {
    */
   static async open(opts: EngineOptions = {}): Promise<Engine> {
     const backend = await initBackend();
-    const modelDir = path.resolve(opts.modelDir ?? defaultModelDir());
+    const storeDir = opts.storeDir ?? defaultStoreDir();
+    // Without --model: the version chosen in this store (voxprint models use), else the built-in one.
+    const modelDir = path.resolve(opts.modelDir ?? new ModelRegistry({ storeDir, builtinDir: defaultModelDir() }).activeDir());
     let embedder: Embedder | undefined;
     let modelError: VoxprintError | undefined;
     try {
@@ -166,7 +172,7 @@ export class Engine {
       modelError = e;
     }
     try {
-      const store = await ProfileStore.open(opts.storeDir ?? defaultStoreDir(), { lock: opts.lock });
+      const store = await ProfileStore.open(storeDir, { lock: opts.lock });
       return new Engine(store, embedder, modelError, modelDir, backend);
     } catch (e) {
       embedder?.dispose();
@@ -403,20 +409,20 @@ export class Engine {
     };
   }
 
-  /** The profile with this model's embeddings, re-embedding it from its recordings if stale. */
+  /**
+   * The profile with this model's embeddings: its own, or ones kept from an earlier use of this
+   * model (made its own without re-embedding), or re-embedded from its recordings. The other
+   * models' embeddings are kept either way (src/model/registry.ts relies on it for safe switches).
+   */
   private async ensureFresh(p: Profile, retry = true): Promise<Profile> {
     if (!this.isStale(p)) return p;
     const embedder = this.model();
-    const embeddings = new Map<string, Float32Array>();
-    for (const u of p.utterances) {
-      const wav = this.store.readRecording(p, u);
-      const audio = await decodeAudioBytes(wav, { name: `${p.name}/${u.source}` });
-      embeddings.set(u.id, embedder.embedSamples(audio.samples));
-    }
     try {
-      return await this.store.replaceEmbeddings(p.id, this.modelId, embeddings);
+      const kept = embeddingsFor(p, this.modelId);
+      if (kept && kept.dim === embedder.dim) return await this.store.promote(p.id, this.modelId);
+      return await this.store.replaceEmbeddings(p.id, this.modelId, await embedRecordings(this.store, p, embedder));
     } catch (e) {
-      // Another process added takes meanwhile: start again from its current state, once.
+      // Another process changed the profile meanwhile: start again from its current state, once.
       if (retry && e instanceof VoxprintError && e.code === 'STORE_CORRUPT') return this.ensureFresh(this.store.get(p.id), false);
       throw e;
     }

@@ -10,6 +10,7 @@ import { base64ToF32, f32ToBase64, sha256Hex } from './codec';
 import {
   describeZodError,
   ID_RE,
+  MAX_OTHER_MODELS,
   PROFILE_FORMAT,
   ProfileBodySchema,
   ProfileFileSchema,
@@ -40,6 +41,56 @@ export interface Profile {
   /** Mean of the utterance embeddings, L2-normalised. */
   centroid: Float32Array;
   utterances: Utterance[];
+  /**
+   * The same utterances embedded by other models (never `modelId`), oldest first. A model switch
+   * writes its model's entry here before it commits, so the profile stays usable by both models.
+   */
+  others?: ModelEmbeddings[];
+}
+
+/** A profile's recordings as embedded by one model. */
+export interface ModelEmbeddings {
+  modelId: string;
+  dim: number;
+  centroid: Float32Array;
+  /** One L2-normalised vector per utterance, in the order of `Profile.utterances`. */
+  embeddings: Float32Array[];
+}
+
+/** The embeddings of `p` by `modelId` (its own or a kept entry), or undefined when it has none. */
+export function embeddingsFor(p: Profile, modelId: string): ModelEmbeddings | undefined {
+  if (p.modelId === modelId) return { modelId, dim: p.dim, centroid: p.centroid, embeddings: p.utterances.map((u) => u.embedding) };
+  return p.others?.find((o) => o.modelId === modelId);
+}
+
+/**
+ * `p` with `e` as its own embeddings; what it had (and its other entries) are kept in `others`,
+ * capped at MAX_OTHER_MODELS by dropping the oldest.
+ */
+export function withPrimary(p: Profile, e: ModelEmbeddings): Profile {
+  if (e.embeddings.length !== p.utterances.length) throw new RangeError('embeddings do not cover the utterances');
+  const own = embeddingsFor(p, p.modelId)!;
+  const others = [...(p.others ?? []).filter((o) => o.modelId !== e.modelId && o.modelId !== p.modelId), ...(p.modelId === e.modelId ? [] : [own])];
+  return {
+    ...p,
+    modelId: e.modelId,
+    dim: e.dim,
+    centroid: e.centroid,
+    utterances: p.utterances.map((u, i) => ({ ...u, embedding: e.embeddings[i] })),
+    others: capOthers(others),
+  };
+}
+
+/** `p` with `e` kept as another model's embeddings (its own stay as they are). */
+export function withOther(p: Profile, e: ModelEmbeddings): Profile {
+  if (e.embeddings.length !== p.utterances.length) throw new RangeError('embeddings do not cover the utterances');
+  if (e.modelId === p.modelId) return withPrimary(p, e);
+  return { ...p, others: capOthers([...(p.others ?? []).filter((o) => o.modelId !== e.modelId), e]) };
+}
+
+function capOthers(others: ModelEmbeddings[]): ModelEmbeddings[] | undefined {
+  const kept = others.slice(Math.max(0, others.length - MAX_OTHER_MODELS));
+  return kept.length ? kept : undefined;
 }
 
 export const paths = {
@@ -81,6 +132,11 @@ export function profileToBody(p: Profile): ProfileBody {
       addedAt: u.addedAt,
       embedding: f32ToBase64(u.embedding),
     })),
+    // Absent rather than empty, so a profile without other models' entries is byte-identical to
+    // what earlier versions wrote.
+    ...(p.others?.length
+      ? { others: p.others.map((o) => ({ modelId: o.modelId, dim: o.dim, centroid: f32ToBase64(o.centroid), embeddings: o.embeddings.map(f32ToBase64) })) }
+      : {}),
   };
 }
 
@@ -136,10 +192,20 @@ export function parseProfile(text: string, folderId: string): Profile {
       throw new ProfileParseError(`the embedding of utterance ${u.id} does not have ${b.dim} values`, b.name);
     return { ...u, embedding: e };
   });
-  for (const v of [centroid, ...utterances.map((u) => u.embedding)])
+  const others: ModelEmbeddings[] = (b.others ?? []).map((o) => {
+    const oc = base64ToF32(o.centroid);
+    const embs = o.embeddings.map(base64ToF32);
+    if (o.modelId === b.modelId) throw new ProfileParseError(`model ${o.modelId} is listed twice`, b.name);
+    if (!oc || oc.length !== o.dim || embs.length !== utterances.length || embs.some((e) => !e || e.length !== o.dim))
+      throw new ProfileParseError(`the embeddings by model ${o.modelId} do not match its utterances`, b.name);
+    return { modelId: o.modelId, dim: o.dim, centroid: oc, embeddings: embs as Float32Array[] };
+  });
+  if (new Set(others.map((o) => o.modelId)).size !== others.length) throw new ProfileParseError('a model is listed twice', b.name);
+  for (const v of [centroid, ...utterances.map((u) => u.embedding), ...others.flatMap((o) => [o.centroid, ...o.embeddings])])
     for (let i = 0; i < v.length; i++)
       if (!Number.isFinite(v[i])) throw new ProfileParseError('a vector holds NaN or Infinity', b.name);
-  return { ...b, centroid, utterances };
+  const { others: _raw, ...rest } = b;
+  return { ...rest, centroid, utterances, ...(others.length ? { others } : {}) };
 }
 
 /**

@@ -8,6 +8,8 @@
  *   settings.json                  {format: "voxprint-settings", version: 1, threshold?}
  *   .lock                          writer lock (see lock.ts)
  *   profiles/<id>/profile.json     {format: "voxprint-profile", version: 2, checksum, profile}
+ *                                  (profile.others: the same recordings embedded by other models,
+ *                                  so switching models back and forth never loses embeddings)
  *   profiles/<id>/rec-<uttId>.wav  the enrolled recordings, 16 kHz mono WAV
  *   trash/<id>-<time>/             profiles removed without --purge
  *   quarantine/<id>-<time>/        profiles found corrupt, with REASON.txt
@@ -62,6 +64,17 @@ export const UtteranceSchema = z.object({
   embedding: b64,
 });
 
+/** Most models whose embeddings a profile keeps besides its own (the oldest are dropped first). */
+export const MAX_OTHER_MODELS = 8;
+
+/** A profile's recordings embedded by another model: one vector per utterance, in their order. */
+export const OtherModelSchema = z.object({
+  modelId: z.string().min(1).max(200),
+  dim: z.number().int().min(1).max(4096),
+  centroid: b64,
+  embeddings: z.array(b64).min(1).max(10_000),
+});
+
 export const ProfileBodySchema = z.object({
   id: z.string().regex(ID_RE),
   name: z.string().min(1).max(MAX_NAME_CHARS * 2),
@@ -72,6 +85,11 @@ export const ProfileBodySchema = z.object({
   dim: z.number().int().min(1).max(4096),
   centroid: b64,
   utterances: z.array(UtteranceSchema).min(1).max(10_000),
+  /**
+   * Optional (absent in files written before model versions; readers that predate it ignore it):
+   * embeddings of the same utterances by other models, written before a model switch commits.
+   */
+  others: z.array(OtherModelSchema).max(MAX_OTHER_MODELS).optional(),
 });
 export type ProfileBody = z.infer<typeof ProfileBodySchema>;
 

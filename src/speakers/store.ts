@@ -21,6 +21,7 @@ import { InvalidArgumentError, StoreError } from '../errors';
 import { ensureDir, fsyncDir, removeTree, renameDurable, TEMP_PREFIX, writeFileAtomic } from './atomic';
 import { base64ToF32, centroidOf, f32ToBase64, sha256Hex } from './codec';
 import {
+  embeddingsFor,
   newId,
   newUttId,
   parseProfile,
@@ -29,6 +30,8 @@ import {
   quarantine,
   serializeProfile,
   stamp,
+  withOther,
+  withPrimary,
   type Profile,
   type Utterance,
 } from './layout';
@@ -50,7 +53,8 @@ import {
   type StoreFile,
 } from './schema';
 
-export type { Profile, Utterance } from './layout';
+export type { Profile, Utterance, ModelEmbeddings } from './layout';
+export { embeddingsFor } from './layout';
 
 /** One enrolled take, ready to store. */
 export interface NewUtterance {
@@ -268,13 +272,17 @@ export class ProfileStore {
   async append(nameOrId: string, modelId: string, utts: NewUtterance[]): Promise<Profile> {
     const dim = checkUtterances(utts);
     return this.locked(() => {
-      const old = this.get(nameOrId);
-      if (old.modelId !== modelId || old.dim !== dim)
+      const stored = this.get(nameOrId);
+      const mine = embeddingsFor(stored, modelId);
+      if (!mine || mine.dim !== dim)
         throw new StoreError(
           'MODEL_MISMATCH',
-          `Speaker "${old.name}" was enrolled with model ${old.modelId}; re-embed it with the current model before adding takes.`,
-          { subject: old.name },
+          `Speaker "${stored.name}" was enrolled with model ${stored.modelId}; re-embed it with the current model before adding takes.`,
+          { subject: stored.name },
         );
+      // The new takes have this model's embeddings only, so other models' entries no longer cover
+      // the profile: they are dropped (a switch back re-embeds from the recordings).
+      const old: Profile = { ...withPrimary(stored, mine), others: undefined };
       const pdir = paths.profileDir(this.dir, old.id);
       this.sweepProfileDir(old);
       const t = nowIso();
@@ -287,12 +295,15 @@ export class ProfileStore {
   }
 
   /**
-   * Replaces every embedding of a profile with ones from `modelId` (after a model change).
+   * Stores the embeddings of a profile's recordings by `modelId` (after a model change).
    * `embeddings` maps utterance id -> vector and must cover exactly the profile's utterances;
    * if the profile changed since they were computed (another process added takes), throws
-   * StoreError STORE_CORRUPT asking to try again.
+   * StoreError STORE_CORRUPT asking to try again. With `primary` (the default) they become the
+   * profile's own embeddings; without it they are only kept beside them (a model switch writes
+   * these before it commits). Either way the embeddings of the other models are kept, so a
+   * switch that fails half-way, or a roll back, never needs what was overwritten.
    */
-  async replaceEmbeddings(id: string, modelId: string, embeddings: Map<string, Float32Array>): Promise<Profile> {
+  async replaceEmbeddings(id: string, modelId: string, embeddings: Map<string, Float32Array>, opts: { primary?: boolean } = {}): Promise<Profile> {
     return this.locked(() => {
       const old = this.get(id);
       const dims = new Set([...embeddings.values()].map((e) => e.length));
@@ -306,15 +317,26 @@ export class ProfileStore {
           `Speaker "${old.name}" changed while it was being re-embedded. Try again.`,
           { subject: old.name },
         );
-      const utterances = old.utterances.map((u) => ({ ...u, embedding: embeddings.get(u.id)! }));
-      const p: Profile = {
-        ...old,
-        modelId,
-        dim: utterances[0].embedding.length,
-        updatedAt: nowIso(),
-        utterances,
-        centroid: centroidOf(utterances.map((u) => u.embedding)),
-      };
+      const vectors = old.utterances.map((u) => embeddings.get(u.id)!);
+      const e = { modelId, dim: vectors[0].length, centroid: centroidOf(vectors), embeddings: vectors };
+      const p: Profile = { ...(opts.primary === false ? withOther(old, e) : withPrimary(old, e)), updatedAt: nowIso() };
+      this.commit(p);
+      return p;
+    });
+  }
+
+  /**
+   * Makes the kept embeddings of `modelId` the profile's own (no re-embedding needed). Returns the
+   * profile unchanged when they already are; throws StoreError STORE_CORRUPT when the profile has
+   * none by that model (it changed since it was read: try again).
+   */
+  async promote(id: string, modelId: string): Promise<Profile> {
+    return this.locked(() => {
+      const old = this.get(id);
+      if (old.modelId === modelId) return old;
+      const e = embeddingsFor(old, modelId);
+      if (!e) throw new StoreError('STORE_CORRUPT', `Speaker "${old.name}" changed while it was being switched to model ${modelId}. Try again.`, { subject: old.name });
+      const p = withPrimary(old, e);
       this.commit(p);
       return p;
     });
