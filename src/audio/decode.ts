@@ -32,8 +32,19 @@ export interface DecodeOptions {
 export const DEFAULT_MAX_DURATION_SEC = 600;
 export const DEFAULT_MAX_FILE_BYTES = 256 * 1024 * 1024;
 const DEFAULT_TIMEOUT_MS = 30_000;
-/** Bytes handed to a compressed decoder at a time; limits are checked between chunks. */
-const CHUNK_BYTES = 64 * 1024;
+/**
+ * Bytes handed to a compressed decoder at a time; limits are checked between chunks. Small,
+ * because FLAC frames of silence are ~13 bytes for 65,535 samples per channel: 64 KiB of them
+ * decoded in one call were gigabytes (a 44 KB file took 4.6 GiB, docs/reliability.md).
+ */
+const CHUNK_BYTES = 1024;
+/**
+ * Decoded samples (at the file's own rate, per channel and over all channels) are also capped at
+ * what the duration limit allows for 48 kHz stereo, so that a header claiming a huge rate or many
+ * channels cannot turn the duration limit into a multi-gigabyte allocation.
+ */
+const MAX_DECODE_RATE = 48000;
+const MAX_DECODE_CHANNELS = 2;
 
 type Compressed = 'flac' | 'mp3' | 'opus' | 'oga';
 
@@ -146,13 +157,21 @@ async function decodeCompressed(bytes: Uint8Array, format: Compressed, name: str
   const parts: Float32Array[] = [];
   let rate = 0;
   let total = 0;
+  let values = 0;
   const take = (r: AudioData) => {
     if (!r.channelData.length || !r.channelData[0].length) return;
     if (rate === 0) rate = r.sampleRate;
     if (!(r.sampleRate > 0) || r.sampleRate !== rate) throw damaged(new Error(`sample rate changes mid-stream (${rate} -> ${r.sampleRate})`));
     parts.push(downmix(r.channelData));
     total += r.channelData[0].length;
+    values += r.channelData[0].length * r.channelData.length;
     if (total / rate > maxDurationSec) throw tooLong(name, total / rate, maxDurationSec);
+    if (total > maxDurationSec * MAX_DECODE_RATE || values > maxDurationSec * MAX_DECODE_RATE * MAX_DECODE_CHANNELS)
+      throw new AudioDecodeError(
+        'TOO_LONG',
+        `${name}: ${r.channelData.length} channel(s) at ${rate} Hz hold more audio data than ${maxDurationSec} s of 48 kHz stereo, the most accepted. Export it as mono or stereo at 48 kHz or lower, or cut it into shorter pieces.`,
+        { subject: name },
+      );
   };
   let finished = false;
   try {
