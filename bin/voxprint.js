@@ -1,7 +1,18 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx, so a fresh clone needs no build step.
-import { register } from 'tsx/esm/api';
+// Starts the prebuilt bundle (dist/voxprint.js) when it matches the sources, else runs the
+// TypeScript CLI through tsx, so a fresh clone needs no build step (bin/cli-bundle.js).
+// `train` always runs from the sources: its feature cache is keyed on src/audio/vad.ts's text.
+import { pathToFileURL } from 'node:url';
+import { freshBundle } from './cli-bundle.js';
 
-register();
-const { main } = await import('../src/cli/main.ts');
-process.exitCode = await main(process.argv.slice(2));
+const argv = process.argv.slice(2);
+const bundle = argv.includes('train') ? undefined : freshBundle().path;
+let main;
+if (bundle) {
+  ({ main } = await import(pathToFileURL(bundle).href));
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  ({ main } = await import('../src/cli/main.ts'));
+}
+process.exitCode = await main(argv);
