@@ -1,5 +1,5 @@
 /**
- * npm run fuzz -- --count N --seed S [--only r12,b3] [--no-boundaries] [--timeout-ms MS]
+ * npm run fuzz -- --count N --seed S [--only r12,b3,z0] [--no-boundaries] [--no-bombs] [--timeout-ms MS]
  *                 [--max-peak-mib MIB] [--data DIR] [--json FILE] [--verbose]
  *
  * Feeds mutated and truncated WAV, FLAC, MP3 and Ogg files through decode -> quality/VAD -> MFCC
@@ -20,6 +20,7 @@ function main(): Promise<number> | number {
         seed: { type: 'string', default: '1' },
         only: { type: 'string' },
         'no-boundaries': { type: 'boolean', default: false },
+        'no-bombs': { type: 'boolean', default: false },
         'timeout-ms': { type: 'string', default: '20000' },
         'max-peak-mib': { type: 'string', default: '512' },
         'batch-size': { type: 'string', default: '500' },
@@ -55,8 +56,8 @@ function main(): Promise<number> | number {
     return 2;
   }
   const only = values.only?.split(',').map((s) => s.trim()).filter(Boolean);
-  if (only?.some((id) => !/^[br]\d+$/.test(id))) {
-    console.error('fuzz: --only takes case ids like r12 or b3, comma-separated');
+  if (only?.some((id) => !/^[brz]\d+$/.test(id))) {
+    console.error('fuzz: --only takes case ids like r12, b3 or z0, comma-separated');
     return 2;
   }
   let n = 0;
@@ -64,6 +65,7 @@ function main(): Promise<number> | number {
     seed,
     count,
     boundaries: !values['no-boundaries'],
+    bombs: !values['no-bombs'],
     only,
     timeoutMs,
     maxPeakMiB,

@@ -1,15 +1,15 @@
 /**
  * Deterministic fuzz cases. A case is named by an id that, with the run seed, rebuilds it exactly:
  * `b<J>` is the J-th exhaustive truncation (every structural boundary of every seed file, and one
- * byte either side), `r<I>` the I-th random mutation. The same ids on any machine give the same
+ * byte either side), `r<I>` the I-th random mutation, `z<K>` the K-th decompression bomb. The same ids on any machine give the same
  * bytes, so a failure printed by a long run reproduces with `npm run fuzz -- --seed S --only r4521`.
  */
 import { makeRng } from '../metric/rng';
 import { hash32 } from '../train/rng';
-import type { Seed } from './corpus';
+import { loadBombs, type Seed } from './corpus';
 import { mutate, MUTATION_KINDS, truncateAt, type MutationKind } from './mutate';
 
-export type CaseKind = MutationKind;
+export type CaseKind = MutationKind | 'bomb';
 
 export interface FuzzCase {
   id: string;
@@ -52,9 +52,14 @@ export function boundaryPlan(corpus: readonly Seed[]): { seed: number; cut: numb
 
 /** Builds case `id` of run `runSeed`. Throws RangeError for an id that does not exist. */
 export function buildCase(corpus: readonly Seed[], plan: readonly { seed: number; cut: number }[], runSeed: number, id: string): FuzzCase {
-  const m = /^([br])(\d+)$/.exec(id);
-  if (!m) throw new RangeError(`bad fuzz case id ${id} (expected b<N> or r<N>)`);
+  const m = /^([brz])(\d+)$/.exec(id);
+  if (!m) throw new RangeError(`bad fuzz case id ${id} (expected b<N>, r<N> or z<N>)`);
   const n = Number(m[2]);
+  if (m[1] === 'z') {
+    const b = loadBombs()[n];
+    if (!b) throw new RangeError(`no bomb case ${id}`);
+    return { id, kind: 'bomb', seedName: b.name, format: 'flac', detail: 'crafted FLAC of silence', bytes: b.bytes, viaFile: false };
+  }
   if (m[1] === 'b') {
     const p = plan[n];
     if (!p) throw new RangeError(`no boundary case ${id}: there are ${plan.length}`);
@@ -72,7 +77,11 @@ export function buildCase(corpus: readonly Seed[], plan: readonly { seed: number
       break;
     }
   }
-  const s = corpus[rng.int(corpus.length)];
+  // Formats equally often (most seeds are WAV variants, but the compressed decoders are riskier).
+  const formats = [...new Set(corpus.map((c) => c.format))];
+  const format = formats[rng.int(formats.length)];
+  const ofFormat = corpus.filter((c) => c.format === format);
+  const s = ofFormat[rng.int(ofFormat.length)];
   const mu = mutate(kind, s, rng, corpus);
   return { id, kind, seedName: s.name, format: s.format, detail: mu.detail, bytes: mu.bytes, viaFile: rng.next() < 0.1 };
 }

@@ -29,6 +29,21 @@ export interface CorpusOptions {
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
+/**
+ * Decompression bombs: tiny FLACs of silence at absurd rates and channel counts (made with
+ * `sox -n ... | flac --lax --blocksize=65535`, see test/reliability/fixtures/README.md). They are
+ * run as they are, not mutated: each costs about a second.
+ */
+export const BOMB_FILES = ['bomb-655k-8ch-30s.flac', 'bomb-192k-mono-200s.flac'];
+
+export function loadBombs(dir = path.join(REPO, 'test', 'reliability', 'fixtures')): { name: string; bytes: Uint8Array }[] {
+  return BOMB_FILES.map((f) => {
+    const p = path.join(dir, f);
+    if (!fs.existsSync(p)) throw new Error(`fuzz corpus: ${p} is missing.`);
+    return { name: f, bytes: new Uint8Array(fs.readFileSync(p)) };
+  });
+}
+
 /** Real files the corpus is made from, relative to the data folder / fixtures folder. */
 export const SEED_FILES = {
   data: [

@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { boundaryPlan, buildCase } from './cases';
 import type { CaseResult, Fault, Violation } from './check';
-import { loadCorpus } from './corpus';
+import { BOMB_FILES, loadCorpus } from './corpus';
 
 export interface FuzzOptions {
   /** Run seed: with a case id it determines the case's bytes. */
@@ -19,6 +19,8 @@ export interface FuzzOptions {
   count: number;
   /** Also run the exhaustive truncation at every structural boundary (ids b0..). Default true. */
   boundaries?: boolean;
+  /** Also run the decompression bombs (ids z0..). Default true. */
+  bombs?: boolean;
   /** Run only these ids (for reproducing a failure). */
   only?: string[];
   /** Time bound per case (default 20 s; the slowest seen is well under a second). */
@@ -64,6 +66,7 @@ export interface FuzzSummary {
   cases: number;
   boundaryCases: number;
   randomCases: number;
+  bombCases: number;
   wallMs: number;
   byKind: Record<string, Tally>;
   byFormat: Record<string, Tally>;
@@ -82,9 +85,10 @@ export interface FuzzSummary {
 }
 
 /** All case ids of a run, boundary cases first. */
-export function caseIds(opts: Pick<FuzzOptions, 'count' | 'boundaries' | 'only'>, boundaryCases: number): string[] {
+export function caseIds(opts: Pick<FuzzOptions, 'count' | 'boundaries' | 'bombs' | 'only'>, boundaryCases: number): string[] {
   if (opts.only?.length) return [...opts.only];
   const ids: string[] = [];
+  if (opts.bombs ?? true) for (let k = 0; k < BOMB_FILES.length; k++) ids.push(`z${k}`);
   if (opts.boundaries ?? true) for (let j = 0; j < boundaryCases; j++) ids.push(`b${j}`);
   for (let i = 0; i < opts.count; i++) ids.push(`r${i}`);
   return ids;
@@ -200,6 +204,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzSummary> {
     cases: all.length,
     boundaryCases: ids.filter((i) => i.startsWith('b')).length,
     randomCases: ids.filter((i) => i.startsWith('r')).length,
+    bombCases: ids.filter((i) => i.startsWith('z')).length,
     wallMs: performance.now() - t0,
     byKind: {},
     byFormat: {},
@@ -234,7 +239,7 @@ export function formatSummary(s: FuzzSummary): string {
     return [line(head), ...body.map(line)].join('\n');
   };
   const out = [
-    `fuzz seed ${s.seed}: ${s.cases} cases (${s.boundaryCases} boundary truncations + ${s.randomCases} random) in ${(s.wallMs / 1000).toFixed(1)} s`,
+    `fuzz seed ${s.seed}: ${s.cases} cases (${s.bombCases} decompression bombs + ${s.boundaryCases} boundary truncations + ${s.randomCases} random) in ${(s.wallMs / 1000).toFixed(1)} s`,
     '',
     table('kind', s.byKind),
     '',

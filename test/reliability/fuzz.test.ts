@@ -1,12 +1,12 @@
 /**
  * The fuzz harness in CI: first that it can see each kind of failure (faults injected into cases),
- * then a run of every boundary truncation plus a few hundred random mutations through decode ->
- * quality -> embed, which must end without a violation. `npm run fuzz -- --count 10000` is the
+ * then a run of the decompression bombs, every boundary truncation and a few hundred random
+ * mutations through decode -> quality -> embed, which must end without a violation. `npm run fuzz -- --count 10000` is the
  * long version (docs/reliability.md).
  */
 import { describe, expect, it } from 'vitest';
 import { boundaryPlan, buildCase } from '../../src/fuzz/cases';
-import { loadCorpus } from '../../src/fuzz/corpus';
+import { BOMB_FILES, loadCorpus } from '../../src/fuzz/corpus';
 import { crc8, parseStructure, resealOggPage, writeField, type Field } from '../../src/fuzz/formats';
 import { MUTATION_KINDS } from '../../src/fuzz/mutate';
 import { formatSummary, runFuzz } from '../../src/fuzz/runner';
@@ -105,11 +105,14 @@ describe('fuzz runner', () => {
     expect(formatSummary(s)).toContain('reproduce: npm run fuzz -- --seed 1 --only r1');
   });
 
-  it('every boundary truncation and 200 random mutations end in a result or a typed error', async () => {
-    const s = await runFuzz({ seed: 20261128, count: 200 });
+  it('the bombs, every boundary truncation and 200 random mutations end in a result or a typed error', async () => {
+    const outcomes = new Map<string, string>();
+    // 384 MiB: the bombs grew the peak RSS by ~0.4 and ~1.2 GiB before decode.ts had a bound.
+    const s = await runFuzz({ seed: 20261128, count: 200, maxPeakMiB: 384, onResult: (r) => outcomes.set(r.id, r.outcome) });
     if (!s.ok) console.log(formatSummary(s));
     expect(s.violations).toEqual([]);
-    expect(s.cases).toBe(boundaryPlan(corpus).length + 200);
+    expect(s.cases).toBe(BOMB_FILES.length + boundaryPlan(corpus).length + 200);
+    expect(BOMB_FILES.map((_, k) => outcomes.get(`z${k}`))).toEqual(BOMB_FILES.map(() => 'typed:TOO_LONG'));
     // The run reached every format's decoder and the embedder, and used every mutation kind.
     for (const f of ['wav', 'flac', 'mp3', 'ogg']) expect(s.byFormat[f]?.outcomes.ok ?? 0).toBeGreaterThan(0);
     for (const k of MUTATION_KINDS) expect(s.byKind[k]?.cases ?? 0).toBeGreaterThan(0);
