@@ -5,11 +5,14 @@
  * change in flight must be either not there at all or there completely. The next writer must
  * recover the dead process's lock and sweep its leftovers.
  *
- * Two layers, both with a fixed seed:
+ * Three layers, all with a fixed seed (VOXPRINT_KILL_SEED):
  * - the store driver (a child running ProfileStore changes back to back on real WAVs) is killed
- *   at a random moment: cheap, so many kill points (VOXPRINT_STORE_KILLS, default 24);
+ *   at a random moment: cheap, so many kill points (VOXPRINT_STORE_KILLS, default 20);
  * - the real CLI (bin/voxprint.js) is killed shortly after it takes the writer lock, or at a
- *   random moment during start-up (VOXPRINT_CLI_KILLS, default 8).
+ *   random moment during start-up (VOXPRINT_CLI_KILLS, default 8): enroll, append, remove, purge,
+ *   re-embed under another --model, and verify under another --model (a lazy re-embed);
+ * - a model version switch (src/model/registry.ts switchModel, what the app's "use this model"
+ *   runs) is killed while it re-embeds, commits or promotes (VOXPRINT_SWITCH_KILLS, default 6).
  * Raise both by hand for a long run; docs/reliability.md has the figures.
  */
 import * as fs from 'node:fs';
@@ -22,11 +25,13 @@ import { makeRng } from '../../src/metric/rng';
 import { ProfileStore } from '../../src/speakers/store';
 import { saveRandomModel } from '../cli/random-model';
 import { runAndKill, type KillRun } from './helpers/kill';
-import { readState, tempLeftovers, unreferencedRecordings, walk, type ProfileState, type StoreState } from './helpers/store-check';
+import { ModelRegistry, MODELS_STATE_FILE } from '../../src/model/registry';
+import { modelDigest, readState, tempLeftovers, unreferencedRecordings, walk, type ProfileState, type StoreState } from './helpers/store-check';
 
 const DATA = path.resolve('../shared/data');
-const STORE_KILLS = Number(process.env.VOXPRINT_STORE_KILLS ?? 24);
+const STORE_KILLS = Number(process.env.VOXPRINT_STORE_KILLS ?? 20);
 const CLI_KILLS = Number(process.env.VOXPRINT_CLI_KILLS ?? 8);
+const SWITCH_KILLS = Number(process.env.VOXPRINT_SWITCH_KILLS ?? 6);
 const SEED = Number(process.env.VOXPRINT_KILL_SEED ?? 5);
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vp-kill-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -236,5 +241,63 @@ describe('SIGKILL of the CLI during enroll, remove, model switch and re-embed', 
     const left = walk(store).filter((p) => purged.some((id) => p.includes(id) && !after.profiles.has(id)));
     expect(left).toEqual([]);
     console.log(`CLI kills: ${seen.join(', ')}`);
+  });
+});
+
+describe('SIGKILL during a model version switch', () => {
+  const store = path.join(tmp, 'switch-store');
+  const builtin = path.join(tmp, 'switch-builtin');
+
+  beforeAll(async () => {
+    await saveRandomModel(builtin, 'sw-base', 3);
+    for (const [i, s] of SPK.slice(0, 3).entries()) {
+      const r = await cli('--store', store, '--model', builtin, 'enroll', `Switch ${i}`, ...takesOf(s));
+      expect(r.code, r.err).toBe(0);
+    }
+  });
+
+  it(`${SWITCH_KILLS} kills: before the commit the old model's embeddings are untouched, after it nothing is missing`, async () => {
+    const rng = makeRng(SEED + 2);
+    const reg = new ModelRegistry({ storeDir: store, builtinDir: builtin });
+    const seen: string[] = [];
+    for (let k = 0; k < SWITCH_KILLS; k++) {
+      const from = (await reg.activeId())!;
+      // Alternate: a new version (every profile re-embedded) and back to the built-in model
+      // (its embeddings were kept: promotion only).
+      const fresh = from === 'sw-base' || k % 2 === 0;
+      const target = fresh ? `sw-v${k}` : 'sw-base';
+      if (fresh) await saveRandomModel(reg.userModelDir(target), target, 20 + k);
+      const before = await readState(store);
+      const r = await runAndKill([...TSX, 'test/reliability/helpers/switch-model.ts', store, builtin, target], { afterLine: 'ready', delayMs: rng.int(fresh ? 1500 : 60) });
+      const stateFile = path.join(store, MODELS_STATE_FILE);
+      if (fs.existsSync(stateFile)) expect(() => JSON.parse(fs.readFileSync(stateFile, 'utf8')), 'app-models.json is whole').not.toThrow();
+      const to = await reg.activeId();
+      seen.push(`${from}->${target}:${r.killed ? (to === target ? 'killed-after-commit' : 'killed-before-commit') : 'done'}`);
+      if (!r.killed) expect(r.stdout, r.stderr).toMatch(/^done/m);
+      const after = await readState(store);
+      expect(after.problems).toEqual([]);
+      expect(after.inconsistencies).toEqual([]);
+      expect([...after.profiles.keys()].sort()).toEqual([...before.profiles.keys()].sort());
+      expect(to === from || to === target, `active model ${to}`).toBe(true);
+      for (const [id, b] of before.raw) {
+        const a = after.raw.get(id)!;
+        expect(a.utterances.map((u) => u.id)).toEqual(b.utterances.map((u) => u.id));
+        // The model in use before keeps its embeddings either way (a roll back needs them) ...
+        expect(modelDigest(a, from), `${b.name}: ${from}'s embeddings`).toBe(modelDigest(b, from));
+        // ... and once the switch committed, every profile has the new model's.
+        if (to === target) expect(modelDigest(a, target), `${b.name} has no ${target} embeddings after the commit`).toBeDefined();
+      }
+    }
+    // The engine, opened with no --model, uses the version in use and can verify with it.
+    const saved = process.env.VOXPRINT_MODEL;
+    process.env.VOXPRINT_MODEL = builtin;
+    try {
+      const v = await cli('--store', store, '--json', 'verify', 'Switch 0', dsp(SPK[0], '12', '10'));
+      expect(v.code, v.err).toBe(0);
+    } finally {
+      if (saved === undefined) delete process.env.VOXPRINT_MODEL;
+      else process.env.VOXPRINT_MODEL = saved;
+    }
+    console.log(`switch kills: ${seen.join(', ')}`);
   });
 });

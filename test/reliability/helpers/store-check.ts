@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { centroidOf, f32ToBase64, sha256Hex } from '../../../src/speakers/codec';
-import { ProfileStore, type Profile } from '../../../src/speakers/store';
+import { embeddingsFor, ProfileStore, type Profile } from '../../../src/speakers/store';
 
 export interface ProfileState {
   id: string;
@@ -26,8 +26,23 @@ export function digestOf(p: Profile): string {
       dim: p.dim,
       utts: p.utterances.map((u) => [u.id, u.sha256, f32ToBase64(u.embedding)]),
       centroid: f32ToBase64(p.centroid),
+      others: (p.others ?? []).map((o) => [o.modelId, o.dim, f32ToBase64(o.centroid), o.embeddings.map(f32ToBase64)]),
     }),
   );
+}
+
+/** Digest of the utterances and the embeddings by `modelId` only (own or kept), or undefined when it has none. */
+export function modelDigest(p: Profile, modelId: string): string | undefined {
+  const e = embeddingsFor(p, modelId);
+  if (!e) return undefined;
+  return sha256Hex(JSON.stringify([p.utterances.map((u) => [u.id, u.sha256]), e.dim, f32ToBase64(e.centroid), e.embeddings.map(f32ToBase64)]));
+}
+
+function centroidError(vectors: Float32Array[], centroid: Float32Array): number {
+  const c = centroidOf(vectors);
+  let err = 0;
+  for (let i = 0; i < c.length; i++) err = Math.max(err, Math.abs(c[i] - centroid[i]));
+  return err;
 }
 
 /** Problems with one profile's internal consistency; empty when it is whole. */
@@ -43,16 +58,22 @@ export function inconsistencies(store: ProfileStore, p: Profile): string[] {
     }
   }
   if (p.utterances.length && p.utterances.every((u) => u.embedding.length === p.dim)) {
-    const c = centroidOf(p.utterances.map((u) => u.embedding));
-    let err = 0;
-    for (let i = 0; i < c.length; i++) err = Math.max(err, Math.abs(c[i] - p.centroid[i]));
+    const err = centroidError(p.utterances.map((u) => u.embedding), p.centroid);
     if (err > 1e-5) out.push(`${p.name}: centroid is not the mean of its embeddings (max error ${err})`);
+  }
+  for (const o of p.others ?? []) {
+    if (o.modelId === p.modelId) out.push(`${p.name}: model ${o.modelId} kept twice`);
+    if (o.embeddings.length !== p.utterances.length || o.embeddings.some((e) => e.length !== o.dim))
+      out.push(`${p.name}: the embeddings by ${o.modelId} do not cover its utterances`);
+    else if (centroidError(o.embeddings, o.centroid) > 1e-5) out.push(`${p.name}: the centroid by ${o.modelId} is not the mean of its embeddings`);
   }
   return out;
 }
 
 export interface StoreState {
   profiles: Map<string, ProfileState>;
+  /** The loaded profiles themselves. */
+  raw: Map<string, Profile>;
   problems: string[];
   inconsistencies: string[];
 }
@@ -61,12 +82,14 @@ export interface StoreState {
 export async function readState(dir: string): Promise<StoreState> {
   const store = await ProfileStore.open(dir, { lock: { timeoutMs: 5000 } });
   const profiles = new Map<string, ProfileState>();
+  const raw = new Map<string, Profile>();
   const bad: string[] = [];
   for (const p of store.list()) {
+    raw.set(p.id, p);
     profiles.set(p.id, { id: p.id, name: p.name, modelId: p.modelId, uttIds: p.utterances.map((u) => u.id), digest: digestOf(p) });
     bad.push(...inconsistencies(store, p));
   }
-  return { profiles, problems: store.problems.map((x) => `${x.subject}: ${x.reason}`), inconsistencies: bad };
+  return { profiles, raw, problems: store.problems.map((x) => `${x.subject}: ${x.reason}`), inconsistencies: bad };
 }
 
 /** Every path under `dir` (relative), for "nothing escaped" and "no leftovers" checks. */
