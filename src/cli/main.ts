@@ -16,10 +16,12 @@ import { evalCmd } from './commands/eval';
 import { calibrate, threshold } from './commands/settings';
 import { exportCmd, importCmd, list, reembed, remove, rename } from './commands/speakers';
 import { trainCmd } from './commands/train';
+import { finetuneCmd } from './commands/finetune';
+import { modelsCmd } from './commands/models';
 import { identify, verify } from './commands/verify';
 import { processIo, ProgressBar, type CliIo } from './io';
 
-export const COMMANDS: CommandSpec[] = [enroll, verify, identify, list, rename, remove, exportCmd, importCmd, embed, evalCmd, calibrate, threshold, reembed, trainCmd];
+export const COMMANDS: CommandSpec[] = [enroll, verify, identify, list, rename, remove, exportCmd, importCmd, embed, evalCmd, calibrate, threshold, reembed, trainCmd, finetuneCmd, modelsCmd];
 
 function mainHelp(): string {
   const w = Math.max(...COMMANDS.map((c) => `${c.name} ${c.args}`.length));

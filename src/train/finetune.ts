@@ -1,0 +1,393 @@
+/**
+ * Local fine-tuning: adapts the model in use to the user's own voices and microphones, safely.
+ *
+ *   local recordings (enrolled + folders) -> enough? -> split into fine-tune / held-out parts
+ *   -> EER before (held-out, else leave-one-out) -> P x K batches of crops (local speakers plus a
+ *   replay of the original training speakers) -> semi-hard triplets, low learning rate, optional
+ *   frozen frame layers -> held-out EER each epoch, best epoch, early stopping
+ *   -> new version folder (STORE/models/ID: tfjs model + voxprint.json with parent and EERs)
+ *   -> made the model in use only if kept (by default: only if the held-out EER did not get
+ *      worse), through src/model/registry.ts's crash-safe switch.
+ *
+ * Cancellable at any point through `signal` (CancelledError; nothing is written before the
+ * version folder, which is saved atomically, and the switch commits with one rename).
+ */
+import { resolve } from 'node:path';
+import { tf } from '../backend';
+import { defaultModelDir } from '../engine';
+import { CancelledError, InvalidArgumentError, VoxprintError } from '../errors';
+import { frameInputDim, statsInputDim } from '../model/architecture';
+import type { ModelCard } from '../model/card';
+import type { Embedder } from '../model/embedder';
+import { loadModel, saveModel } from '../model/io';
+import { prepareCrops } from '../model/preprocess';
+import { ModelRegistry, switchModel } from '../model/registry';
+import { defaultCacheDir } from '../speakers/home';
+import { ProfileStore } from '../speakers/store';
+import { FeatureCache } from './cache';
+import { finetunedCard } from './finetune-card';
+import { checkEnoughData, collectRecordings, splitRecordings, variantFeatures, variantsOf, type Split } from './finetune-data';
+import { better, evaluateLocal, type EvalSpeaker, type LocalEval } from './finetune-eval';
+import { FinetuneOptionsSchema, type FinetuneOptions, type FinetuneOptionsInput } from './finetune-options';
+import { loadNoises, planReplay, type ReplayPlan } from './finetune-replay';
+import { makeLoss } from '../metric';
+import { lossConfig } from './loss';
+import { makeRng } from './rng';
+import { PKSampler, type TrainItem } from './sampler';
+
+export { FinetuneOptionsSchema, type FinetuneOptions, type FinetuneOptionsInput } from './finetune-options';
+
+type Tensor2D = import('@tensorflow/tfjs').Tensor2D;
+type Scalar = import('@tensorflow/tfjs').Scalar;
+type Variable = import('@tensorflow/tfjs').Variable;
+
+export type FinetuneEvent =
+  | { type: 'data'; speakers: { name: string; recordings: number; heldOut: number }[]; recordings: number; heldOut: number; estimate: Split['estimate']; note: string }
+  | { type: 'replay'; used: boolean; reason: string; speakers: number; clips: number }
+  | { type: 'features'; done: number; total: number }
+  | { type: 'baseline'; eer: number; targets: number; nontargets: number; estimate: Split['estimate'] }
+  | { type: 'step'; step: number; totalSteps: number; epoch: number; loss: number; activeFraction: number; collapsedFraction: number; lr: number }
+  | {
+      type: 'epoch';
+      epoch: number;
+      epochs: number;
+      step: number;
+      loss: number;
+      activeFraction: number;
+      collapsedFraction: number;
+      heldOutEer: number;
+      best: boolean;
+      seconds: number;
+    }
+  | { type: 'saving'; dir: string }
+  | { type: 'activating'; done: number; total: number }
+  | { type: 'done'; versionId: string; eerBefore: number; eerAfter: number; activated: boolean; seconds: number };
+
+export type FinetuneEpoch = Extract<FinetuneEvent, { type: 'epoch' }>;
+
+export interface FinetuneResult {
+  versionId: string;
+  dir: string;
+  parentId: string;
+  eerBefore: number;
+  eerAfter: number;
+  estimate: Split['estimate'];
+  /** Local trials the two EERs rest on. */
+  targets: number;
+  nontargets: number;
+  /** The held-out EER got lower (strictly). */
+  improved: boolean;
+  activated: boolean;
+  /** Why the new version is, or is not, the model in use now. */
+  activation: string;
+  /** Profiles re-embedded by the switch (when activated). */
+  reembedded: number;
+  epochs: number;
+  bestEpoch: number;
+  steps: number;
+  seconds: number;
+  replay: { used: boolean; reason: string };
+  note: string;
+  speakers: number;
+  recordings: number;
+  history: FinetuneEpoch[];
+  threshold: number;
+}
+
+const tick = () => new Promise<void>((r) => setImmediate(r));
+const FRAME_LAYER = /^tdnn\d+$/;
+
+/**
+ * Fine-tunes the model in use (or `modelDir`) on the local recordings and saves a new version.
+ * Throws VoxprintError NOT_ENOUGH_DATA (saying what is missing), InvalidArgumentError for bad
+ * options or folders, ModelError for a missing model, CancelledError when `signal` aborts.
+ */
+export async function finetune(input: FinetuneOptionsInput, onEvent: (e: FinetuneEvent) => void = () => {}, signal?: AbortSignal): Promise<FinetuneResult> {
+  const parsed = FinetuneOptionsSchema.safeParse(input);
+  if (!parsed.success) throw new InvalidArgumentError(`Invalid fine-tune options: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}.`);
+  const o = parsed.data;
+  const t0 = performance.now();
+  const check = () => {
+    if (signal?.aborted) throw new CancelledError('Fine-tuning');
+  };
+  if (!o.storeDir && !o.out) throw new InvalidArgumentError('Fine-tuning needs a profile store (storeDir) or an output folder (out) for the new version.');
+  if (!o.storeDir && !o.data.length) throw new InvalidArgumentError('Fine-tuning needs recordings: a profile store with enrolled speakers, or --data DIR.');
+  const store = o.storeDir ? await ProfileStore.open(o.storeDir) : undefined;
+  const registry = o.storeDir ? new ModelRegistry({ storeDir: o.storeDir, builtinDir: resolve(o.builtinDir ?? defaultModelDir()) }) : undefined;
+  const parentDir = resolve(o.modelDir ?? registry?.activeDir() ?? defaultModelDir());
+
+  // Data first (cheap, and the commonest error), split before anything looks at the audio.
+  const speakers = collectRecordings({ store, useEnrolled: o.useEnrolled, data: o.data });
+  checkEnoughData(speakers);
+  const split = splitRecordings(speakers, o.heldOutFraction, o.seed);
+  const recordings = speakers.reduce((a, s) => a + s.recordings.length, 0);
+  const heldOut = split.speakers.reduce((a, s) => a + s.heldOut.length, 0);
+  onEvent({
+    type: 'data',
+    speakers: split.speakers.map((s) => ({ name: s.speaker, recordings: s.recordings.length, heldOut: s.heldOut.length })),
+    recordings,
+    heldOut,
+    estimate: split.estimate,
+    note: split.note,
+  });
+  check();
+
+  const embedder = await loadModel(parentDir);
+  const parent = embedder.card as ModelCard;
+  try {
+    const replay = planReplay(parent, { enabled: o.replay, replayData: o.replayData, speakersPerCorpus: o.replaySpeakersPerCorpus, clipsPerSpeaker: o.replayClipsPerSpeaker, seed: o.seed });
+    onEvent({ type: 'replay', used: replay.used, reason: replay.reason, speakers: new Set(replay.utterances.map((u) => u.speaker)).size, clips: replay.utterances.length });
+    const { items, evalSpeakers } = await buildItems(embedder, split, replay, o, onEvent, check);
+    const before = evaluateLocalChecked(embedder, evalSpeakers, split.estimate);
+    onEvent({ type: 'baseline', eer: before.eer, targets: before.targets, nontargets: before.nontargets, estimate: split.estimate });
+    check();
+
+    const run = await trainLoop(embedder, items, evalSpeakers, split, replay, o, before, onEvent, check);
+    const after = run.best;
+    const versionId = o.versionId ?? registry?.newVersionId() ?? `ft-${Date.now().toString(36)}`;
+    const dir = resolve(o.out ?? registry!.userModelDir(versionId));
+    onEvent({ type: 'saving', dir });
+    check();
+    registry?.sweepLeftovers();
+    const seconds = (performance.now() - t0) / 1000;
+    const card = await saveModel(
+      dir,
+      embedder,
+      finetunedCard({ versionId, parent, options: o, estimate: split.estimate, before, after, speakers: speakers.length, recordings, replay, steps: run.steps, seconds, bestEpoch: run.bestEpoch }),
+    );
+
+    const notWorse = after.eer <= before.eer + 1e-9;
+    const pct = (x: number) => `${(100 * x).toFixed(2)} %`;
+    let activated = false;
+    let reembedded = 0;
+    let activation: string;
+    if (o.keep === 'never') activation = `Saved as ${versionId}, not made the model in use (keep: never); switch to it with "voxprint models use ${versionId}".`;
+    else if (o.keep === 'auto' && !notWorse)
+      activation = `Not made the model in use: the ${split.estimate} EER got worse (${pct(before.eer)} -> ${pct(after.eer)}). It is kept as ${versionId}; "voxprint models use ${versionId}" switches to it anyway.`;
+    else if (!registry || !store || dir !== resolve(registry.userModelDir(versionId)))
+      activation = `Saved to ${dir}, outside the store's model versions: not made the model in use. Use it with --model ${dir}.`;
+    else {
+      try {
+        const sw = await switchModel(registry, store, versionId, { signal, onProgress: (done, total) => onEvent({ type: 'activating', done, total }) });
+        activated = true;
+        reembedded = sw.reembedded;
+        activation = `${versionId} is now the model in use (${o.keep === 'always' ? 'keep: always' : `the ${split.estimate} EER did not get worse`}); ${sw.profiles} profile(s) switched to it. Roll back with "voxprint models rollback".`;
+      } catch (e) {
+        if (e instanceof CancelledError || !(e instanceof VoxprintError)) throw e;
+        activation = `Not made the model in use: re-embedding the profiles failed (${e.message}); the previous model and profiles stay in use. The new version is kept as ${versionId}.`;
+      }
+    }
+    const total = (performance.now() - t0) / 1000;
+    onEvent({ type: 'done', versionId, eerBefore: before.eer, eerAfter: after.eer, activated, seconds: total });
+    return {
+      versionId,
+      dir,
+      parentId: parent.id,
+      eerBefore: before.eer,
+      eerAfter: after.eer,
+      estimate: split.estimate,
+      targets: after.targets,
+      nontargets: after.nontargets,
+      improved: after.eer < before.eer - 1e-9,
+      activated,
+      activation,
+      reembedded,
+      epochs: run.history.length,
+      bestEpoch: run.bestEpoch,
+      steps: run.steps,
+      seconds: total,
+      replay: { used: replay.used, reason: replay.reason },
+      note: split.note,
+      speakers: speakers.length,
+      recordings,
+      history: run.history,
+      threshold: card.threshold.value,
+    };
+  } finally {
+    embedder.dispose();
+  }
+}
+
+function evaluateLocalChecked(embedder: Embedder, speakers: EvalSpeaker[], mode: Split['estimate']): LocalEval {
+  const usable = speakers.filter((s) => s.enroll.length > 0);
+  const hasTarget = mode === 'held-out' ? usable.some((s) => s.test.length > 0) : usable.some((s) => s.enroll.length >= 2);
+  if (usable.length < 2 || !hasTarget)
+    throw new VoxprintError('NOT_ENOUGH_DATA', 'Too few of the recordings hold any speech to measure an EER. Record takes of a few seconds of speech each.');
+  return evaluateLocal(embedder, speakers, mode);
+}
+
+/** Local items (every variant of every fine-tune recording), replay items, and the clean features the EER uses. */
+async function buildItems(
+  embedder: Embedder,
+  split: Split,
+  replay: ReplayPlan,
+  o: FinetuneOptions,
+  onEvent: (e: FinetuneEvent) => void,
+  check: () => void,
+): Promise<{ items: TrainItem[]; evalSpeakers: EvalSpeaker[] }> {
+  const cfg = embedder.featureConfig;
+  const noises = await loadNoises(replay.root);
+  const variants = variantsOf(o.speeds, o.augment);
+  const total = split.speakers.reduce((a, s) => a + s.fineTune.length + s.heldOut.length, 0) + replay.utterances.length;
+  const items: TrainItem[] = [];
+  const labels = new Map<string, number>();
+  const labelOf = (key: string) => labels.get(key) ?? (labels.set(key, labels.size), labels.size - 1);
+  let done = 0;
+  let source = 0;
+  const progress = async () => {
+    if (++done % 10 === 0 || done === total) {
+      onEvent({ type: 'features', done, total });
+      await tick();
+      check();
+    }
+  };
+  const clean = { speed: 1, channel: 'clean' as const, rep: 0 };
+  const evalSpeakers: EvalSpeaker[] = [];
+  for (const s of split.speakers) {
+    const ev: EvalSpeaker = { enroll: [], test: [] };
+    for (const r of s.fineTune) {
+      check();
+      const x = await r.load();
+      for (const v of variants) {
+        const f = variantFeatures(x, v, cfg, noises, r.source);
+        if (f.numFrames >= 10) items.push({ f, label: labelOf(`local/${s.key}@${v.speed}`), corpus: 'local', source });
+      }
+      const f = variantFeatures(x, clean, cfg, noises, r.source);
+      if (f.numFrames >= 1) ev.enroll.push(f);
+      source++;
+      await progress();
+    }
+    for (const r of s.heldOut) {
+      check();
+      const f = variantFeatures(await r.load(), clean, cfg, noises, r.source);
+      if (f.numFrames >= 1) ev.test.push(f);
+      await progress();
+    }
+    evalSpeakers.push(ev);
+  }
+  if (replay.used) {
+    const cache = new FeatureCache(o.cacheDir ?? defaultCacheDir(), cfg);
+    for (const u of replay.utterances) {
+      check();
+      const f = await cache.get(u.path, clean);
+      if (f.numFrames >= 10) items.push({ f, label: labelOf(u.speaker), corpus: u.corpus, source: source++ });
+      await progress();
+    }
+  }
+  return { items, evalSpeakers };
+}
+
+interface LoopResult {
+  best: LocalEval;
+  bestEpoch: number;
+  steps: number;
+  history: FinetuneEpoch[];
+}
+
+/** The optimisation loop; leaves the best epoch's weights in `embedder`. */
+async function trainLoop(
+  embedder: Embedder,
+  items: TrainItem[],
+  evalSpeakers: EvalSpeaker[],
+  split: Split,
+  replay: ReplayPlan,
+  o: FinetuneOptions,
+  before: LocalEval,
+  onEvent: (e: FinetuneEvent) => void,
+  check: () => void,
+): Promise<LoopResult> {
+  const localShare = replay.used ? 1 - o.replayShare : 1;
+  const quotas: Record<string, number> = { local: localShare };
+  for (const c of replay.corpora) quotas[c] = (1 - localShare) / replay.corpora.length;
+  const sampler = new PKSampler(items, { p: o.p, k: o.k, quotas, shortCrop: o.shortCrop, longCrop: o.longCrop });
+  const localItems = items.filter((i) => i.corpus === 'local').length;
+  const localLabels = new Set(items.filter((i) => i.corpus === 'local').map((i) => i.label)).size;
+  const localPerBatch = Math.max(1, Math.min(localLabels, Math.round(o.p * localShare)) * o.k);
+  const stepsPerEpoch = o.stepsPerEpoch || Math.min(40, Math.max(10, Math.ceil(localItems / localPerBatch)));
+  const totalSteps = o.epochs * stepsPerEpoch;
+  const lossFn = makeLoss(lossConfig(o));
+  const rng = makeRng(o.seed);
+  const vars = embedder.model.layers
+    .filter((l) => o.freeze === 'none' || !FRAME_LAYER.test(l.name))
+    .flatMap((l) => l.trainableWeights)
+    .map((w) => w.read() as Variable);
+  const optimizer = tf.train.adam(o.lr);
+  const lrAt = (step: number) => {
+    if (step < o.warmupSteps) return (o.lr * (step + 1)) / (o.warmupSteps + 1);
+    const t = Math.min(1, (step - o.warmupSteps) / Math.max(1, totalSteps - o.warmupSteps));
+    return o.lr * (o.minLrFraction + (1 - o.minLrFraction) * 0.5 * (1 + Math.cos(Math.PI * t)));
+  };
+  const toInputs = (b: ReturnType<typeof prepareCrops>) => [
+    tf.tensor3d(b.frames, [b.batch, b.framesPerItem, frameInputDim(embedder.arch)]),
+    tf.tensor2d(b.stats, [b.batch, statsInputDim(embedder.arch)]),
+  ];
+  const t0 = performance.now();
+  let overall = { eval: before, epoch: 0 };
+  let best: { eval: LocalEval; epoch: number; weights: import('@tensorflow/tfjs').Tensor[] } | undefined;
+  const history: FinetuneEpoch[] = [];
+  let step = 0;
+  try {
+    for (let epoch = 1; epoch <= o.epochs; epoch++) {
+      let lossSum = 0;
+      let activeSum = 0;
+      let collapseSum = 0;
+      for (let s = 0; s < stepsPerEpoch; s++, step++) {
+        check();
+        const lr = lrAt(step);
+        (optimizer as unknown as { learningRate: number }).learningRate = lr;
+        const { short, long } = sampler.sample(rng);
+        const parts = [short, long].filter((b) => b.items.length > 0).map((b) => prepareCrops(b.items, b.length, embedder.arch));
+        const labels = Int32Array.from([...short.labels, ...long.labels]);
+        let stats = { activeFraction: 0, collapsedFraction: 0 };
+        const cost = optimizer.minimize(
+          () => {
+            const embs = parts.map((b) => embedder.model.apply(toInputs(b), { training: true }) as Tensor2D);
+            const r = lossFn(embs.length === 1 ? embs[0] : (tf.concat(embs, 0) as Tensor2D), labels);
+            stats = r.stats;
+            return r.loss as Scalar;
+          },
+          true,
+          vars,
+        )!;
+        const loss = cost.dataSync()[0];
+        cost.dispose();
+        if (!Number.isFinite(loss)) throw new InvalidArgumentError(`Fine-tuning diverged at step ${step + 1} (loss ${loss}); lower the learning rate (--lr).`);
+        lossSum += loss;
+        activeSum += stats.activeFraction;
+        collapseSum += stats.collapsedFraction;
+        onEvent({ type: 'step', step: step + 1, totalSteps, epoch, loss, activeFraction: stats.activeFraction, collapsedFraction: stats.collapsedFraction, lr });
+        await tick();
+      }
+      check();
+      const ev = evaluateLocal(embedder, evalSpeakers, split.estimate);
+      const isBest = !best || better(ev, best.eval);
+      if (isBest) {
+        tf.dispose(best?.weights ?? []);
+        best = { eval: ev, epoch, weights: embedder.model.getWeights().map((w) => w.clone()) };
+      }
+      if (better(ev, overall.eval)) overall = { eval: ev, epoch };
+      const e: FinetuneEpoch = {
+        type: 'epoch',
+        epoch,
+        epochs: o.epochs,
+        step,
+        loss: lossSum / stepsPerEpoch,
+        activeFraction: activeSum / stepsPerEpoch,
+        collapsedFraction: collapseSum / stepsPerEpoch,
+        heldOutEer: ev.eer,
+        best: isBest,
+        seconds: (performance.now() - t0) / 1000,
+      };
+      history.push(e);
+      onEvent(e);
+      // Early stopping: `patience` epochs without beating the best so far (the parent included).
+      if (epoch - overall.epoch >= o.patience) break;
+    }
+    embedder.model.setWeights(best!.weights);
+  } finally {
+    tf.dispose(best?.weights ?? []);
+    optimizer.dispose();
+  }
+  return { best: best!.eval, bestEpoch: best!.epoch, steps: step, history };
+}
+
