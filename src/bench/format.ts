@@ -19,7 +19,7 @@ export function formatBench(r: BenchResult): string {
   row('embedding RTF, 30 s clip', `${num(r.embedRtf30s)} cpu`, `wall ${num(r.embedWallRtf30s)}; WeSpeaker ${ANCHORS.wespeakerEcapa512OnnxRtf} (${num(r.anchors.embedRtf30sVsWespeaker)}x), Eagle ${ANCHORS.picovoiceEagleRtf} (${num(r.anchors.embedRtf30sVsEagle)}x)`);
   row('embedding, batched 3 s clips, utt/s', `${num(r.embedBatchUttPerSec)} cpu`);
   row('verify 3 s WAV in-process, median ms', `${num(r.verifyMsMedian)} cpu`, `p95 ${num(r.verifyMsP95)}; wall median ${num(r.verifyWallMsMedian)}, p95 ${num(r.verifyWallMsP95)}`);
-  row('voxprint verify process (cold), ms', `${num(r.cliVerifyMs)} wall`, `cpu ${num(r.cliVerifyCpuMs)}; peak RSS ${num(r.cliVerifyPeakRssMb)} MB; ${r.cliVerifyStart}`);
+  row('voxprint verify process (cold), ms', `${num(r.cliVerifyMs)} wall`, `cpu ${num(r.cliVerifyCpuMs)}; peak RSS ${num(r.cliVerifyPeakRssMb)} MB; first start ${num(r.cliVerifyFirstMs)} ms; ${r.cliVerifyStart}`);
   row('  same from the sources via tsx, ms', `${num(r.cliVerifyTsxMs)} wall`, `cpu ${num(r.cliVerifyTsxCpuMs)} (${num(r.cliVerifyTsxCpuMs / r.cliVerifyCpuMs)}x); peak RSS ${num(r.cliVerifyTsxPeakRssMb)} MB`);
   row('identify, 1,000 profiles, ms', `${num(r.identify1kMs)} cpu`);
   row('identify, 10,000 profiles, ms', `${num(r.identify10kMs)} cpu`, `index build ${num(r.identify10kBuildMs)} ms (once per store change)`);

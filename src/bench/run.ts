@@ -111,6 +111,7 @@ export interface BenchResult {
   cliVerifyCpuMs: number;
   cliVerifyPeakRssMb: number;
   cliVerifyStart: string;
+  cliVerifyFirstMs: number;
   cliVerifyTsxMs: number;
   cliVerifyTsxCpuMs: number;
   cliVerifyTsxPeakRssMb: number;
@@ -254,6 +255,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
       cliVerifyCpuMs: r3(cli.cpuMs),
       cliVerifyPeakRssMb: r3(cli.peakRssMb),
       cliVerifyStart: cli.start,
+      cliVerifyFirstMs: r3(cli.firstMs),
       cliVerifyTsxMs: r3(cliTsx.process.median),
       cliVerifyTsxCpuMs: r3(cliTsx.cpuMs),
       cliVerifyTsxPeakRssMb: r3(cliTsx.peakRssMb),

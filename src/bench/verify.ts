@@ -53,11 +53,14 @@ export interface CliVerify {
   peakRssMb: number;
   /** Median CPU time of the child process, ms. */
   cpuMs: number;
+  /** Wall time of the first (warm-up) start, ms: cold OS file cache and, in a fresh clone, cold tsx cache. */
+  firstMs: number;
 }
 
 /**
  * Times `voxprint verify` as whole processes: one warm-up (fills the OS file cache and tsx's
- * transform cache, as any second use would), then `runs` measured starts. `env` may set
+ * transform cache, as any second use would; its time is kept as `firstMs`), then `runs` measured
+ * starts, each a new process. `env` may set
  * VOXPRINT_NO_BUNDLE=1 to time the tsx path.
  */
 export async function benchCliVerify(storeDir: string, modelDir: string, fx: VerifyFixture, runs: number, env: NodeJS.ProcessEnv = {}): Promise<CliVerify> {
@@ -69,7 +72,7 @@ export async function benchCliVerify(storeDir: string, modelDir: string, fx: Ver
     }
     return r;
   };
-  await once();
+  const first = await once();
   const results = [];
   for (let i = 0; i < runs; i++) results.push(await once());
   const s = summarize(
@@ -77,5 +80,5 @@ export async function benchCliVerify(storeDir: string, modelDir: string, fx: Ver
     results.map((r) => r.cpuMs),
   );
   const b = freshBundle({ ...process.env, ...env });
-  return { start: b.path ? 'bundle (dist/voxprint.js)' : `sources via tsx (${b.why})`, process: s, peakRssMb: Math.max(...results.map((r) => r.peakRssMb)), cpuMs: s.cpuMedian };
+  return { start: b.path ? 'bundle (dist/voxprint.js)' : `sources via tsx (${b.why})`, process: s, peakRssMb: Math.max(...results.map((r) => r.peakRssMb)), cpuMs: s.cpuMedian, firstMs: first.wallMs };
 }
