@@ -17,6 +17,8 @@
  *   3. restricted to the trials between B speakers (never fine-tuned on).
  *
  *   npm run experiment:finetune [-- --model models/default] [--seeds 1,2,3] [--out docs/results/finetune.md] [--quick]
+ *     [--pool train]   households of TRAIN speakers (dsp, arabic) instead, to choose settings without dev data
+ *     [--ft JSON]      fine-tune options over the defaults, e.g. '{"lr":0.0005}'
  */
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -32,7 +34,7 @@ import { loadModel, type Embedder } from '../src/model';
 import { centroidOf } from '../src/speakers/codec';
 import { cosine } from '../src/speakers/scoring';
 import { addNoise, telephone } from '../src/train/augment';
-import { finetune, type FinetuneResult } from '../src/train/finetune';
+import { finetune, type FinetuneOptionsInput, type FinetuneResult } from '../src/train/finetune';
 import { loadNoises } from '../src/train/finetune-replay';
 import { hash32, makeRng } from '../src/train/rng';
 import { pickDistinct } from '../src/train/sampler';
@@ -50,15 +52,23 @@ function arg(name: string, dflt: string): string {
 const QUICK = process.argv.includes('--quick');
 const MODEL = arg('model', 'models/default');
 const SEEDS = arg('seeds', QUICK ? '1' : '1,2,3').split(',').map(Number);
-const OUT = arg('out', QUICK ? '' : 'docs/results/finetune.md');
+/** dev (the experiment) or train: households of train speakers, to choose settings without touching dev. */
+const POOL = arg('pool', 'dev') as 'dev' | 'train';
+const OUT = arg('out', QUICK || POOL === 'train' ? '' : 'docs/results/finetune.md');
+/** Fine-tune options over the defaults of `voxprint finetune` (JSON), for choosing settings with --pool train. */
+const FT = JSON.parse(arg('ft', '{}')) as Partial<FinetuneOptionsInput>;
 const ENROLL: Record<Corpus, number> = { dspspeech20: QUICK ? 8 : 20, 'arabic-speech-commands': QUICK ? 8 : 20, librispeech: 5 };
 const TESTS = QUICK ? 6 : Infinity;
 
 const pct = (x: number) => (100 * x).toFixed(2);
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+/** Mean of the finite values (a corpus without a household is NaN). */
+const mean = (xs: number[]) => {
+  const f = xs.filter(Number.isFinite);
+  return f.reduce((a, b) => a + b, 0) / f.length;
+};
 
 function speakerDir(corpus: Corpus, spk: string): string {
-  return corpus === 'librispeech' ? join(DATA, corpus, 'test-other', spk) : join(DATA, corpus, spk);
+  return corpus === 'librispeech' ? join(DATA, corpus, POOL === 'dev' ? 'test-other' : 'train-clean-100', spk) : join(DATA, corpus, spk);
 }
 function clipsOf(corpus: Corpus, spk: string): string[] {
   const d = speakerDir(corpus, spk);
@@ -114,6 +124,10 @@ async function inDomain(emb: Emb, house: Household[]): Promise<Record<Corpus, nu
   const out = {} as Record<Corpus, number>;
   for (const c of CORPORA) {
     const hs = house.filter((h) => h.corpus === c);
+    if (hs.length < 2) {
+      out[c] = NaN;
+      continue;
+    }
     const cents: Float32Array[] = [];
     for (const h of hs) cents.push(centroidOf(await Promise.all(h.enroll.map((p) => emb.phone(p)))));
     const tar: number[] = [];
@@ -157,17 +171,19 @@ interface SeedResult {
 }
 
 async function runSeed(seed: number, before: Emb): Promise<SeedResult> {
-  const splits = JSON.parse(readFileSync(join(DATA, 'splits.json'), 'utf8')) as { dev: Record<Corpus, string[]> };
+  const splits = JSON.parse(readFileSync(join(DATA, 'splits.json'), 'utf8')) as Record<'dev' | 'train', Record<Corpus, string[]>>;
   const rng = makeRng(hash32(`experiment-finetune|${seed}`));
   const house: Household[] = [];
   const others = new Set<string>();
   const household = {} as Record<Corpus, string[]>;
   for (const c of CORPORA) {
-    const spks = [...splits.dev[c]].sort();
+    // LibriSpeech train speakers have one utterance each: nothing to enroll and test apart.
+    const spks = POOL === 'train' && c === 'librispeech' ? [] : [...splits[POOL][c]].sort();
     const order = pickDistinct(spks.length, spks.length, rng);
-    const a = order.slice(0, Math.ceil(spks.length / 2)).map((i) => spks[i]);
+    const a = order.slice(0, POOL === 'dev' ? Math.ceil(spks.length / 2) : 3).map((i) => spks[i]);
     household[c] = [...a].sort();
-    for (const i of order.slice(a.length)) others.add(spks[i]);
+    if (POOL === 'dev') for (const i of order.slice(a.length)) others.add(spks[i]);
+    else for (const spk of splits.dev[c]) others.add(spk);
     for (const spk of household[c]) {
       const files = clipsOf(c, spk);
       const idx = pickDistinct(files.length, files.length, rng);
@@ -183,7 +199,7 @@ async function runSeed(seed: number, before: Emb): Promise<SeedResult> {
     }
     engine.dispose();
     console.log(`seed ${seed}: enrolled ${house.length} speakers (${house.reduce((a, h) => a + h.enroll.length, 0)} telephone clips); fine-tuning...`);
-    const ft = await finetune({ storeDir, modelDir: MODEL, keep: 'never', seed, cacheDir: '.cache' }, (e) => {
+    const ft = await finetune({ storeDir, modelDir: MODEL, keep: 'never', seed, cacheDir: '.cache', ...FT }, (e) => {
       if (e.type === 'data' || e.type === 'replay') console.log(`  ${'note' in e ? e.note : e.reason}`);
       else if (e.type === 'baseline') console.log(`  held-out EER before ${pct(e.eer)}% (${e.targets}/${e.nontargets} trials)`);
       else if (e.type === 'epoch')
@@ -245,7 +261,7 @@ starting from \`${modelId}\` (${MODEL}), ${currentBackend()} backend, ${rs.lengt
   (LibriSpeech: ${ENROLL.librispeech} utterances), and the model is fine-tuned on those enrolled recordings with the defaults of
   \`voxprint finetune\` (semi-hard triplets, lr 2e-4, P x K = 16 x 4, speed perturbation 0.9/1/1.1, up to 5 epochs with early
   stopping on its own held-out split of the enrolled recordings, half of every batch replayed from the model's training speakers),
-  \`keep: never\`. ${rs[0].clips.enroll} clips enrolled, ${rs[0].clips.test} test clips.
+  \`keep: never\`${Object.keys(FT).length ? `, overridden: \`${JSON.stringify(FT)}\`` : ''}. ${rs[0].clips.enroll} clips enrolled, ${rs[0].clips.test} test clips.
 - **In-domain EER**: every remaining (never enrolled, never fine-tuned on) telephone clip of an A speaker against every A
   speaker's profile of the same corpus (centroid of the enrolled clips, as \`voxprint verify\` scores).
 - **Original dev lists**: ../shared/data/*-dev.trials.txt, clean audio, in full. They contain the A speakers (their clean

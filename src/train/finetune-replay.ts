@@ -27,9 +27,11 @@ const norm = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
 /** Folders that may hold the training corpora: the given one, the card's, ../shared/data (cwd, then the package's). */
 function candidateRoots(card: ModelCard, given?: string): string[] {
   if (given) return [given];
-  const fromCard = card.training.options?.data;
+  // A fine-tuned version keeps its parent's training options under `parent` (finetune-card.ts).
+  const opts = card.training.options as { data?: unknown; parent?: { data?: unknown } } | undefined;
+  const fromCard = [opts?.data, opts?.parent?.data].filter((d): d is string => typeof d === 'string');
   const pkgRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-  return [...(typeof fromCard === 'string' ? [fromCard] : []), join('..', 'shared', 'data'), join(pkgRoot, '..', 'shared', 'data')];
+  return [...fromCard, join('..', 'shared', 'data'), join(pkgRoot, '..', 'shared', 'data')];
 }
 
 /**

@@ -269,8 +269,12 @@ async function buildItems(
     const cache = new FeatureCache(o.cacheDir ?? defaultCacheDir(), cfg);
     for (const u of replay.utterances) {
       check();
-      const f = await cache.get(u.path, clean);
-      if (f.numFrames >= 10) items.push({ f, label: labelOf(u.speaker), corpus: u.corpus, source: source++ });
+      // A clip of the shared corpus that cannot be read is left out of the replay, not fatal.
+      const f = await cache.get(u.path, clean).catch((e: unknown) => {
+        if (e instanceof VoxprintError) return undefined;
+        throw e;
+      });
+      if (f && f.numFrames >= 10) items.push({ f, label: labelOf(u.speaker), corpus: u.corpus, source: source++ });
       await progress();
     }
   }
