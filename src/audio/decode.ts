@@ -9,7 +9,7 @@ import { readFile, stat } from 'node:fs/promises';
 import decodeLib from 'audio-decode';
 import { AudioDecodeError, VoxprintError } from '../errors';
 import { resample } from './resample';
-import { decodeWav, looksLikeWav, tooLong, type MonoAudio } from './wav-decode';
+import { decodeWav, looksLikeWav, MAX_RATE, MIN_RATE, tooLong, type MonoAudio } from './wav-decode';
 
 export const TARGET_SAMPLE_RATE = 16000;
 
@@ -162,6 +162,9 @@ async function decodeCompressed(bytes: Uint8Array, format: Compressed, name: str
     if (!r.channelData.length || !r.channelData[0].length) return;
     if (rate === 0) rate = r.sampleRate;
     if (!(r.sampleRate > 0) || r.sampleRate !== rate) throw damaged(new Error(`sample rate changes mid-stream (${rate} -> ${r.sampleRate})`));
+    // The same range as for WAV: a Vorbis header can claim any 32-bit rate.
+    if (rate < MIN_RATE || rate > MAX_RATE)
+      throw new AudioDecodeError('UNSUPPORTED_ENCODING', `${name}: a sample rate of ${rate} Hz is outside ${MIN_RATE}-${MAX_RATE} Hz; the file looks damaged. Re-export it at 16 kHz or more.`, { subject: name });
     parts.push(downmix(r.channelData));
     total += r.channelData[0].length;
     values += r.channelData[0].length * r.channelData.length;

@@ -49,6 +49,41 @@ function besselI0(x: number): number {
   return sum;
 }
 
+/** Half the filter length in input samples (taps per phase = 2W) for a rate pair. */
+function halfWidth(from: number, to: number, passband: number, attenuationDb: number): number {
+  const nyqMin = Math.min(from, to) / 2;
+  const dw = (2 * Math.PI * (nyqMin - passband * nyqMin)) / from; // transition, rad per input sample
+  const length = Math.ceil((attenuationDb - 7.95) / (2.285 * dw)) + 1;
+  return Math.max(2, Math.ceil(length / 2));
+}
+
+/**
+ * Largest polyphase table (L phases x taps) built for one rate pair: 4 Mi floats, 16 MiB. The
+ * table grows with to/gcd(from, to) and with `from`, so an odd rate such as 767,999 Hz (valid in
+ * a WAV header) needed 230 MB and 6 s per call, and a Vorbis header claiming 134 MHz never
+ * finished (docs/reliability.md).
+ */
+const MAX_TABLE = 1 << 22;
+
+/**
+ * The input rate the kernel is designed for: `from` itself when its table fits MAX_TABLE, else
+ * `from` rounded to the nearest multiple of the smallest step (2, 5, 10, 20, 50, ...) that makes
+ * it fit. The rounding changes pitch and timing by at most step / (2 * from), a few parts in 10^5
+ * for the rates where it happens.
+ */
+function kernelRate(from: number, to: number, passband: number, attenuationDb: number): number {
+  const size = (r: number) => (to / gcd(r, to)) * 2 * halfWidth(r, to, passband, attenuationDb);
+  if (size(from) <= MAX_TABLE) return from;
+  let r = from;
+  for (let decade = 1; decade <= from; decade *= 10) {
+    for (const m of [2, 5, 10]) {
+      r = Math.max(m * decade, Math.round(from / (m * decade)) * m * decade);
+      if (size(r) <= MAX_TABLE) return r;
+    }
+  }
+  return r; // an absurd rate: one phase, however many taps (callers bound the rate first)
+}
+
 function getKernel(from: number, to: number, passband: number, attenuationDb: number): Kernel {
   const key = `${from}:${to}:${passband}:${attenuationDb}`;
   const cached = kernels.get(key);
@@ -61,11 +96,9 @@ function getKernel(from: number, to: number, passband: number, attenuationDb: nu
   const fPass = passband * nyqMin;
   const fStop = nyqMin;
   const fc = (fPass + fStop) / 2 / from; // cycles per input sample
-  const dw = (2 * Math.PI * (fStop - fPass)) / from; // rad per input sample
   const A = attenuationDb;
   const beta = A > 50 ? 0.1102 * (A - 8.7) : A >= 21 ? 0.5842 * (A - 21) ** 0.4 + 0.07886 * (A - 21) : 0;
-  const length = Math.ceil((A - 7.95) / (2.285 * dw)) + 1;
-  const W = Math.max(2, Math.ceil(length / 2));
+  const W = halfWidth(from, to, passband, attenuationDb);
   const taps = 2 * W;
   const table = new Float32Array(L * taps);
   const i0Beta = besselI0(beta);
@@ -121,8 +154,13 @@ export function resample(x: Float32Array, from: number, to: number, opts: Resamp
     y = halve(y, rate, to / 2, attenuationDb + 5);
     rate /= 2;
   }
-  const out = rate === to ? y : polyphase(y, rate, to, passband, attenuationDb);
-  return out.length === outLen ? out : out.subarray(0, outLen).slice();
+  const out = rate === to ? y : polyphase(y, kernelRate(rate, to, passband, attenuationDb), to, passband, attenuationDb);
+  if (out.length === outLen) return out;
+  // A rounded kernel rate can give one sample more or less: trim, or pad with the last value.
+  const fixed = new Float32Array(outLen);
+  fixed.set(out.subarray(0, outLen));
+  if (out.length > 0) fixed.fill(out[out.length - 1], out.length);
+  return fixed;
 }
 
 const halfbands = new Map<string, Float64Array>();

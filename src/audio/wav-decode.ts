@@ -27,8 +27,8 @@ const FORMAT_ALAW = 6;
 const FORMAT_MULAW = 7;
 const FORMAT_EXTENSIBLE = 0xfffe;
 /** Rates outside this range are not audio we can use (and guard the arithmetic below). */
-const MIN_RATE = 4000;
-const MAX_RATE = 768000;
+export const MIN_RATE = 4000;
+export const MAX_RATE = 768000;
 const MAX_CHANNELS = 64;
 
 interface WavHeader {
