@@ -1,5 +1,5 @@
 /**
- * npm run fuzz -- --count N --seed S [--only r12,b3,z0] [--no-boundaries] [--no-bombs] [--timeout-ms MS]
+ * npm run fuzz -- --count N --seed S [--only r12,b3,z0,x1] [--no-boundaries] [--no-bombs] [--timeout-ms MS]
  *                 [--max-peak-mib MIB] [--data DIR] [--json FILE] [--verbose]
  *
  * Feeds mutated and truncated WAV, FLAC, MP3 and Ogg files through decode -> quality/VAD -> MFCC
@@ -56,8 +56,8 @@ function main(): Promise<number> | number {
     return 2;
   }
   const only = values.only?.split(',').map((s) => s.trim()).filter(Boolean);
-  if (only?.some((id) => !/^[brz]\d+$/.test(id))) {
-    console.error('fuzz: --only takes case ids like r12, b3 or z0, comma-separated');
+  if (only?.some((id) => !/^[brzx]\d+$/.test(id))) {
+    console.error('fuzz: --only takes case ids like r12, b3, z0 or x1, comma-separated');
     return 2;
   }
   let n = 0;

@@ -1,15 +1,17 @@
 /**
  * Deterministic fuzz cases. A case is named by an id that, with the run seed, rebuilds it exactly:
  * `b<J>` is the J-th exhaustive truncation (every structural boundary of every seed file, and one
- * byte either side), `r<I>` the I-th random mutation, `z<K>` the K-th decompression bomb. The same ids on any machine give the same
+ * byte either side), `r<I>` the I-th random mutation, `z<K>` the K-th decompression bomb, `x<K>`
+ * the K-th regression (./regressions.ts). The same ids on any machine give the same
  * bytes, so a failure printed by a long run reproduces with `npm run fuzz -- --seed S --only r4521`.
  */
 import { makeRng } from '../metric/rng';
 import { hash32 } from '../train/rng';
 import { loadBombs, type Seed } from './corpus';
 import { mutate, MUTATION_KINDS, truncateAt, type MutationKind } from './mutate';
+import { REGRESSIONS } from './regressions';
 
-export type CaseKind = MutationKind | 'bomb';
+export type CaseKind = MutationKind | 'bomb' | 'regression';
 
 export interface FuzzCase {
   id: string;
@@ -52,9 +54,17 @@ export function boundaryPlan(corpus: readonly Seed[]): { seed: number; cut: numb
 
 /** Builds case `id` of run `runSeed`. Throws RangeError for an id that does not exist. */
 export function buildCase(corpus: readonly Seed[], plan: readonly { seed: number; cut: number }[], runSeed: number, id: string): FuzzCase {
-  const m = /^([brz])(\d+)$/.exec(id);
-  if (!m) throw new RangeError(`bad fuzz case id ${id} (expected b<N>, r<N> or z<N>)`);
+  const m = /^([brzx])(\d+)$/.exec(id);
+  if (!m) throw new RangeError(`bad fuzz case id ${id} (expected b<N>, r<N>, z<N> or x<N>)`);
   const n = Number(m[2]);
+  if (m[1] === 'x') {
+    const reg = REGRESSIONS[n];
+    const s = corpus.find((c) => c.name === reg?.seed);
+    if (!reg || !s) throw new RangeError(`no regression case ${id}`);
+    const bytes = s.bytes.slice();
+    reg.apply(bytes);
+    return { id, kind: 'regression', seedName: s.name, format: s.format, detail: reg.name, bytes, viaFile: false };
+  }
   if (m[1] === 'z') {
     const b = loadBombs()[n];
     if (!b) throw new RangeError(`no bomb case ${id}`);

@@ -89,7 +89,8 @@ function wavStructure(b: Uint8Array): Structure {
         { label: 'fmt size', offset: pos + 4, bits: 32, ...le, lies: [0, 14, 18, 40, U32] },
         { label: 'format tag', offset: body, bits: 16, ...le, lies: [0, 2, 3, 6, 7, 0x11, 0x55, 0xfffe, 0xffff] },
         { label: 'channels', offset: body + 2, bits: 16, ...le, lies: [0, 3, 8, 64, 65, 255, 65535] },
-        { label: 'sample rate', offset: body + 4, bits: 32, ...le, lies: [0, 1, 3999, 8000, 768000, 768001, 0x7fffffff, U32] },
+        // Odd rates make the resampler's kernel large (gcd with 16 kHz is 1).
+        { label: 'sample rate', offset: body + 4, bits: 32, ...le, lies: [0, 1, 3999, 8000, 44101, 96001, 767999, 768000, 768001, 0x7fffffff, U32] },
         { label: 'byte rate', offset: body + 8, bits: 32, ...le, lies: [0, U32] },
         { label: 'block align', offset: body + 12, bits: 16, ...le, lies: [0, 1, 3, 65535] },
         { label: 'bits per sample', offset: body + 14, bits: 16, ...le, lies: [0, 1, 4, 12, 24, 32, 64, 65535] },
@@ -250,7 +251,7 @@ function codecHeaderFields(b: Uint8Array, body: number, end: number, seal: Field
     fields.push(
       { label: 'Vorbis version', offset: body + 7, bits: 32, littleEndian: true, lies: [1, U32], seal },
       { label: 'Vorbis channels', offset: body + 11, bits: 8, lies: [0, 8, 255], seal },
-      { label: 'Vorbis sample rate', offset: body + 12, bits: 32, littleEndian: true, lies: [0, 1, U32], seal },
+      { label: 'Vorbis sample rate', offset: body + 12, bits: 32, littleEndian: true, lies: [0, 1, 3999, 96001, 767999, 768001, 134261828, U32], seal },
       { label: 'Vorbis block sizes', offset: body + 28, bits: 8, lies: [0x00, 0xff, 0x66, 0xb8], seal },
       { label: 'Vorbis framing bit', offset: body + 29, bits: 8, lies: [0], seal },
     );

@@ -11,6 +11,7 @@ import { Worker } from 'node:worker_threads';
 import { boundaryPlan, buildCase } from './cases';
 import type { CaseResult, Fault, Violation } from './check';
 import { BOMB_FILES, loadCorpus } from './corpus';
+import { REGRESSIONS } from './regressions';
 
 export interface FuzzOptions {
   /** Run seed: with a case id it determines the case's bytes. */
@@ -19,7 +20,7 @@ export interface FuzzOptions {
   count: number;
   /** Also run the exhaustive truncation at every structural boundary (ids b0..). Default true. */
   boundaries?: boolean;
-  /** Also run the decompression bombs (ids z0..). Default true. */
+  /** Also run the decompression bombs (ids z0..) and the regressions (ids x0..). Default true. */
   bombs?: boolean;
   /** Run only these ids (for reproducing a failure). */
   only?: string[];
@@ -67,6 +68,7 @@ export interface FuzzSummary {
   boundaryCases: number;
   randomCases: number;
   bombCases: number;
+  regressionCases: number;
   wallMs: number;
   byKind: Record<string, Tally>;
   byFormat: Record<string, Tally>;
@@ -88,7 +90,10 @@ export interface FuzzSummary {
 export function caseIds(opts: Pick<FuzzOptions, 'count' | 'boundaries' | 'bombs' | 'only'>, boundaryCases: number): string[] {
   if (opts.only?.length) return [...opts.only];
   const ids: string[] = [];
-  if (opts.bombs ?? true) for (let k = 0; k < BOMB_FILES.length; k++) ids.push(`z${k}`);
+  if (opts.bombs ?? true) {
+    for (let k = 0; k < BOMB_FILES.length; k++) ids.push(`z${k}`);
+    for (let k = 0; k < REGRESSIONS.length; k++) ids.push(`x${k}`);
+  }
   if (opts.boundaries ?? true) for (let j = 0; j < boundaryCases; j++) ids.push(`b${j}`);
   for (let i = 0; i < opts.count; i++) ids.push(`r${i}`);
   return ids;
@@ -205,6 +210,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzSummary> {
     boundaryCases: ids.filter((i) => i.startsWith('b')).length,
     randomCases: ids.filter((i) => i.startsWith('r')).length,
     bombCases: ids.filter((i) => i.startsWith('z')).length,
+    regressionCases: ids.filter((i) => i.startsWith('x')).length,
     wallMs: performance.now() - t0,
     byKind: {},
     byFormat: {},
@@ -239,7 +245,7 @@ export function formatSummary(s: FuzzSummary): string {
     return [line(head), ...body.map(line)].join('\n');
   };
   const out = [
-    `fuzz seed ${s.seed}: ${s.cases} cases (${s.bombCases} decompression bombs + ${s.boundaryCases} boundary truncations + ${s.randomCases} random) in ${(s.wallMs / 1000).toFixed(1)} s`,
+    `fuzz seed ${s.seed}: ${s.cases} cases (${s.bombCases} decompression bombs + ${s.regressionCases} regressions + ${s.boundaryCases} boundary truncations + ${s.randomCases} random) in ${(s.wallMs / 1000).toFixed(1)} s`,
     '',
     table('kind', s.byKind),
     '',

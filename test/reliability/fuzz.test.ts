@@ -9,6 +9,7 @@ import { boundaryPlan, buildCase } from '../../src/fuzz/cases';
 import { BOMB_FILES, loadCorpus } from '../../src/fuzz/corpus';
 import { crc8, parseStructure, resealOggPage, writeField, type Field } from '../../src/fuzz/formats';
 import { MUTATION_KINDS } from '../../src/fuzz/mutate';
+import { REGRESSIONS } from '../../src/fuzz/regressions';
 import { formatSummary, runFuzz } from '../../src/fuzz/runner';
 
 const corpus = loadCorpus();
@@ -105,13 +106,20 @@ describe('fuzz runner', () => {
     expect(formatSummary(s)).toContain('reproduce: npm run fuzz -- --seed 1 --only r1');
   });
 
+  it('the regressions stay fixed (a hang and a 210 MiB resampler kernel before)', async () => {
+    const s = await runFuzz({ seed: 1, count: 0, only: REGRESSIONS.map((_, k) => `x${k}`), maxPeakMiB: 128, timeoutMs: 10_000 });
+    if (!s.ok) console.log(formatSummary(s));
+    expect(s.violations).toEqual([]);
+    expect(s.cases).toBe(REGRESSIONS.length);
+  });
+
   it('the bombs, every boundary truncation and 200 random mutations end in a result or a typed error', async () => {
     const outcomes = new Map<string, string>();
     // 384 MiB: the bombs grew the peak RSS by ~0.4 and ~1.2 GiB before decode.ts had a bound.
     const s = await runFuzz({ seed: 20261128, count: 200, maxPeakMiB: 384, onResult: (r) => outcomes.set(r.id, r.outcome) });
     if (!s.ok) console.log(formatSummary(s));
     expect(s.violations).toEqual([]);
-    expect(s.cases).toBe(BOMB_FILES.length + boundaryPlan(corpus).length + 200);
+    expect(s.cases).toBe(BOMB_FILES.length + REGRESSIONS.length + boundaryPlan(corpus).length + 200);
     expect(BOMB_FILES.map((_, k) => outcomes.get(`z${k}`))).toEqual(BOMB_FILES.map(() => 'typed:TOO_LONG'));
     // The run reached every format's decoder and the embedder, and used every mutation kind.
     for (const f of ['wav', 'flac', 'mp3', 'ogg']) expect(s.byFormat[f]?.outcomes.ok ?? 0).toBeGreaterThan(0);
