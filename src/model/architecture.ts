@@ -32,6 +32,15 @@ export const ArchConfigSchema = z.object({
   windowHop: z.number().int().positive(),
   /** Mean normalisation of the frame-branch input: per utterance/window ('cmn') or none. */
   frameNorm: z.enum(['cmn', 'none']),
+  /**
+   * > 0: the statistics branch starts with a linear layer of this width that the trainer
+   * initialises with LDA on the training speakers, followed by a zero-initialised residual MLP
+   * (statsLayers), so training starts from "LDA + cosine" and refines it. Its width is the branch
+   * output (statsEmbed is then unused).
+   */
+  statsLdaDims: z.number().int().nonnegative().default(0),
+  /** 'dense': a final dense layer mixes the branches; 'concat': the embedding is the concatenation itself. */
+  head: z.enum(['dense', 'concat']).default('dense'),
 });
 export type ArchConfig = z.infer<typeof ArchConfigSchema>;
 
@@ -66,6 +75,12 @@ export function hasStatsBranch(a: ArchConfig): boolean {
   return a.statsLayers !== null;
 }
 
+/** Width of the concatenated branch outputs. */
+export function headWidth(a: ArchConfig): number {
+  const stats = hasStatsBranch(a) ? (a.statsLdaDims > 0 ? a.statsLdaDims : a.statsEmbed) : 0;
+  return (hasFrameBranch(a) ? a.frameEmbed : 0) + stats;
+}
+
 /** Builds a randomly initialised LayersModel for `a` (inputs [frames, stats], output [batch, embedDim]). */
 export function buildModel(a: ArchConfig, seed = 1): import('@tensorflow/tfjs').LayersModel {
   let nextSeed = seed * 1000;
@@ -85,15 +100,26 @@ export function buildModel(a: ArchConfig, seed = 1): import('@tensorflow/tfjs').
   }
   if (hasStatsBranch(a)) {
     let s = new Standardize({ name: 'stats_norm' }).apply(statsIn) as import('@tensorflow/tfjs').SymbolicTensor;
-    for (const [i, units] of (a.statsLayers ?? []).entries()) {
-      s = new FastDense({ units, activation: 'relu', name: `stats_mlp${i + 1}`, seed: nextSeed++ }).apply(s) as typeof s;
+    if (a.statsLdaDims > 0) {
+      const lda = new FastDense({ units: a.statsLdaDims, name: 'stats_lda', seed: nextSeed++ }).apply(s) as typeof s;
+      let r = lda;
+      for (const [i, units] of (a.statsLayers ?? []).entries()) {
+        r = new FastDense({ units, activation: 'relu', name: `stats_mlp${i + 1}`, seed: nextSeed++ }).apply(r) as typeof s;
+      }
+      r = new FastDense({ units: a.statsLdaDims, name: 'stats_residual', zeroInit: true }).apply(r) as typeof s;
+      s = tf.layers.add({ name: 'stats_sum' }).apply([lda, r]) as typeof s;
+    } else {
+      for (const [i, units] of (a.statsLayers ?? []).entries()) {
+        s = new FastDense({ units, activation: 'relu', name: `stats_mlp${i + 1}`, seed: nextSeed++ }).apply(s) as typeof s;
+      }
+      s = new FastDense({ units: a.statsEmbed, name: 'stats_embed', seed: nextSeed++ }).apply(s) as typeof s;
     }
-    s = new FastDense({ units: a.statsEmbed, name: 'stats_embed', seed: nextSeed++ }).apply(s) as typeof s;
     s = new L2Normalize({ name: 'stats_l2' }).apply(s) as typeof s;
     parts.push(new ScalarGain({ name: 'stats_gain', initValue: 1 }).apply(s) as typeof s);
   }
   let e = parts.length === 1 ? parts[0] : (tf.layers.concatenate({ name: 'concat' }).apply(parts) as (typeof parts)[0]);
-  e = new FastDense({ units: a.embedDim, name: 'embed', seed: nextSeed++ }).apply(e) as typeof e;
+  if (a.head === 'dense') e = new FastDense({ units: a.embedDim, name: 'embed', seed: nextSeed++ }).apply(e) as typeof e;
+  else if (headWidth(a) !== a.embedDim) throw new RangeError(`with head 'concat', embedDim must be ${headWidth(a)} (the branch widths), got ${a.embedDim}`);
   e = new L2Normalize({ name: 'embedding' }).apply(e) as typeof e;
   return tf.model({ inputs: [framesIn, statsIn], outputs: e, name: 'voxprint_embedder' });
 }

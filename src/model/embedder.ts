@@ -118,6 +118,15 @@ export class Embedder {
     if (layer instanceof Standardize) layer.setStats(shift, scale);
   }
 
+  /** Overwrites a dense layer's kernel [in, out] and bias [out] (e.g. an LDA initialisation). */
+  setDenseWeights(name: string, kernel: Float32Array, bias: Float32Array): void {
+    const layer = this.model.getLayer(name);
+    const [fanIn, units] = [kernel.length / bias.length, bias.length];
+    const ws = [tf.tensor2d(kernel, [fanIn, units]), tf.tensor1d(bias)];
+    layer.setWeights(ws);
+    tf.dispose(ws);
+  }
+
   dispose(): void {
     this.model.dispose();
   }

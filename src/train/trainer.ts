@@ -12,7 +12,8 @@ import { decodeAudioFile } from '../audio/decode';
 import { DEFAULT_FEATURE_CONFIG } from '../features/mfcc';
 import { createEmbedder, type Embedder } from '../model/embedder';
 import { frameInputDim, statsInputDim } from '../model/architecture';
-import { prepareCrops, type PreparedBatch } from '../model/preprocess';
+import { prepareCrops, utteranceStats, type PreparedBatch } from '../model/preprocess';
+import { fitLda } from '../eval/lda';
 import { FeatureCache, type Variant } from './cache';
 import { listTrainingData, type Utterance } from './data';
 import { TrainOptionsSchema, type TrainOptions, type TrainOptionsInput } from './options';
@@ -121,6 +122,43 @@ function fitInputStats(e: Embedder, batches: PreparedBatch[]): void {
   e.setInputStats('stats_norm', s.shift, s.scale);
 }
 
+/**
+ * Initialises the statistics branch's first layer with LDA fitted on the training items'
+ * standardised statistics (long items in 2 s chunks), folded into one kernel and bias so the
+ * branch starts as "LDA + cosine" and the triplet loss refines it.
+ */
+function initStatsLda(e: Embedder, items: TrainItem[]): void {
+  const norm = e.model.getLayer('stats_norm').getWeights();
+  const [shift, scale] = norm.map((w) => w.dataSync() as Float32Array);
+  const rows: Float32Array[] = [];
+  const labels: string[] = [];
+  const chunk = 200;
+  for (const it of items) {
+    const spans: [number, number][] = [];
+    if (it.f.numFrames < 2 * chunk) spans.push([0, it.f.numFrames]);
+    else for (let s = 0; s + chunk <= it.f.numFrames; s += chunk) spans.push([s, s + chunk]);
+    for (const [a, b] of spans) {
+      const st = utteranceStats(it.f, a, b);
+      for (let j = 0; j < st.length; j++) st[j] = (st[j] - shift[j]) * scale[j];
+      rows.push(st);
+      labels.push(String(it.label));
+    }
+  }
+  const lda = fitLda(rows, labels, { dims: e.arch.statsLdaDims, reg: 0.01 });
+  const d = lda.inDim;
+  const k = lda.outDim;
+  const kernel = new Float32Array(d * e.arch.statsLdaDims);
+  const bias = new Float32Array(e.arch.statsLdaDims);
+  for (let j = 0; j < d; j++) {
+    for (let c = 0; c < k; c++) {
+      const w = lda.w[j * k + c] / lda.scale[j];
+      kernel[j * e.arch.statsLdaDims + c] = w;
+      bias[c] -= lda.mean[j] * w;
+    }
+  }
+  e.setDenseWeights('stats_lda', kernel, bias);
+}
+
 function toTensors(b: PreparedBatch, e: Embedder): [Tensor, Tensor] {
   return [
     tf.tensor3d(b.frames, [b.batch, b.framesPerItem, frameInputDim(e.arch)]),
@@ -184,6 +222,7 @@ export async function train(input: TrainOptionsInput, onEvent: (e: TrainEvent) =
     return { parts: groups.map(prep).filter((x): x is PreparedBatch => !!x), labels: Int32Array.from(groups.flatMap((g) => g.labels)) };
   };
   fitInputStats(embedder, Array.from({ length: 8 }, () => sample().parts).flat());
+  if (embedder.arch.statsLdaDims > 0) initStatsLda(embedder, items);
 
   const totalSteps = o.epochs * o.stepsPerEpoch;
   const optimizer = tf.train.adam(o.lr);

@@ -71,6 +71,21 @@ describe('saveModel / loadModel', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('round-trips the LDA-initialised statistics branch with a concatenation head', async () => {
+    const e = createEmbedder({ seed: 4, arch: { statsLdaDims: 20, head: 'concat', frameEmbed: 32, embedDim: 52 } });
+    expect(e.model.getLayer('stats_residual')).toBeDefined();
+    const dir = join(root, 'm-lda');
+    await saveModel(dir, e, card());
+    const l = await loadModel(dir);
+    expect(l.arch.statsLdaDims).toBe(20);
+    const f = features(120, 5);
+    const want = e.embedFeatures(f);
+    expect(want.length).toBe(52);
+    l.embedFeatures(f).forEach((v, k) => expect(v).toBeCloseTo(want[k], 5));
+    e.dispose();
+    l.dispose();
+  });
+
   it('replaces an existing model atomically and leaves no temp folders behind', async () => {
     const dir = join(root, 'm2');
     const e1 = createEmbedder({ seed: 1 });

@@ -80,6 +80,22 @@ describe('train', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('initialises the statistics branch with LDA (non-zero kernel) and a zero residual', async () => {
+    const r = await train({
+      ...tiny,
+      epochs: 1,
+      stepsPerEpoch: 1,
+      lr: 1e-9,
+      arch: { ...tiny.arch, statsLdaDims: 3, head: 'concat', frameEmbed: 16, embedDim: 19 },
+    });
+    const k = r.embedder.model.getLayer('stats_lda').getWeights()[0];
+    expect(k.shape).toEqual([60, 3]);
+    expect(Math.max(...Array.from(k.dataSync()).map(Math.abs))).toBeGreaterThan(0);
+    const res = r.embedder.model.getLayer('stats_residual').getWeights()[0];
+    expect(Math.max(...Array.from(res.dataSync()).map(Math.abs))).toBeLessThan(1e-6);
+    r.embedder.dispose();
+  });
+
   it('stops with CancelledError when the signal aborts, without leaking tensors', async () => {
     const before = tf.memory().numTensors;
     const ac = new AbortController();
