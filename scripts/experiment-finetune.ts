@@ -22,8 +22,9 @@
  */
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { decodeAudioFile } from '../src/audio/decode';
+import { AudioDecodeError } from '../src/errors';
 import { encodeWav } from '../src/audio/wav';
 import { currentBackend, initBackend } from '../src/backend';
 import { Engine } from '../src/engine';
@@ -78,6 +79,28 @@ function clipsOf(corpus: Corpus, spk: string): string[] {
     .map((f) => join(d, f));
 }
 
+/**
+ * Decoded clips (memoised); null for a clip src/audio cannot decode. Such clips, and the trials
+ * that use them, are left out and counted in the report (there should be none).
+ */
+const audioCache = new Map<string, Float32Array | null>();
+const undecodable = new Set<string>();
+async function audio(file: string): Promise<Float32Array | null> {
+  const path = resolve(file);
+  if (!audioCache.has(path)) {
+    try {
+      audioCache.set(path, (await decodeAudioFile(path)).samples);
+    } catch (e) {
+      if (!(e instanceof AudioDecodeError)) throw e;
+      console.warn(`  cannot decode ${path}: ${e.message}`);
+      undecodable.add(path);
+      audioCache.set(path, null);
+    }
+  }
+  return audioCache.get(path)!;
+}
+const readable = async (paths: string[]) => (await Promise.all(paths.map(async (p) => ((await audio(p)) ? p : null)))).filter((p): p is string => p !== null);
+
 /** The telephone-domain version of a clip: noise at 8-18 dB SNR, then the telephone channel. Fixed per clip. */
 const phoneCache = new Map<string, Float32Array>();
 let noises: Float32Array[] = [];
@@ -85,7 +108,7 @@ async function phone(path: string): Promise<Float32Array> {
   let y = phoneCache.get(path);
   if (!y) {
     const rng = makeRng(hash32(`phone|${path}`));
-    const x = (await decodeAudioFile(path)).samples;
+    const x = (await audio(path))!;
     const noise = noises[Math.floor(rng.next() * noises.length)];
     y = telephone(addNoise(x, noise, 8 + 10 * rng.next(), rng));
     phoneCache.set(path, y);
@@ -105,7 +128,7 @@ function embedderCache(e: Embedder) {
     },
     async clean(path: string) {
       let v = cache.get(path);
-      if (!v) cache.set(path, (v = e.embedSamples((await decodeAudioFile(path)).samples)));
+      if (!v) cache.set(path, (v = e.embedSamples((await audio(path))!)));
       return v;
     },
   };
@@ -153,6 +176,8 @@ async function devLists(emb: Emb, only: Set<string> | null): Promise<Record<stri
     let trials = lists[l];
     if (only) trials = trials.filter((t) => only.has(speakerOf(t.test)) && t.enroll.every((p) => only.has(speakerOf(p))));
     if (QUICK) trials = trials.slice(0, 150);
+    const ok = new Set(await readable([...new Set(trials.flatMap((t) => [...t.enroll, t.test]))]));
+    trials = trials.filter((t) => ok.has(t.test) && t.enroll.every((p) => ok.has(p)));
     out[l] = (await runTrials(trials, { embed: (f) => emb.clean(f) })).eer;
   }
   return out;
@@ -185,7 +210,7 @@ async function runSeed(seed: number, before: Emb): Promise<SeedResult> {
     if (POOL === 'dev') for (const i of order.slice(a.length)) others.add(spks[i]);
     else for (const spk of splits.dev[c]) others.add(spk);
     for (const spk of household[c]) {
-      const files = clipsOf(c, spk);
+      const files = await readable(clipsOf(c, spk));
       const idx = pickDistinct(files.length, files.length, rng);
       house.push({ corpus: c, spk, enroll: idx.slice(0, ENROLL[c]).map((i) => files[i]), test: idx.slice(ENROLL[c], ENROLL[c] + TESTS).map((i) => files[i]) });
     }
@@ -267,6 +292,9 @@ starting from \`${modelId}\` (${MODEL}), ${currentBackend()} backend, ${rs.lengt
 - **Original dev lists**: ../shared/data/*-dev.trials.txt, clean audio, in full. They contain the A speakers (their clean
   clips, partly the same words), so a third table restricts them to the trials between B speakers, never fine-tuned on.
 - Households: ${hh.join(' / ')}.
+- Clips that src/audio could not decode, left out with every trial that uses them: ${
+    undecodable.size ? `${undecodable.size} (${[...undecodable].map((p) => basename(p)).join(', ')})` : 'none'
+  }.
 
 ## In-domain EER % (telephone + noise), before → after
 
