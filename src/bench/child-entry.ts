@@ -5,14 +5,14 @@
  * Prints one JSON line last. Argument: a JSON object (see ChildJob).
  */
 import { initBackend, tf } from '../backend';
-import { loadModel } from '../model';
+import { loadModel, readModelCard } from '../model';
 import { benchEmbedding } from './embed';
 import { crops3s, speechOf } from './fixtures';
 import { benchTraining } from './train';
 
 export type ChildJob =
   | { job: 'embed'; modelDir: string; data: string; runs: number; long: boolean }
-  | { job: 'train'; data: string; tmp: string; warmup: number; steps: number; speakers: number; files: number };
+  | { job: 'train'; data: string; tmp: string; warmup: number; steps: number; speakers: number; files: number; recipeFrom?: string };
 
 async function main(): Promise<void> {
   const job = JSON.parse(process.argv[2] ?? '{}') as ChildJob;
@@ -27,7 +27,10 @@ async function main(): Promise<void> {
     e.dispose();
     console.log(JSON.stringify({ backend, tensors: tf.memory().numTensors, ...r }));
   } else if (job.job === 'train') {
-    const r = await benchTraining(job.data, job.tmp, job);
+    // The trained default model's card holds the options it was trained with: its recipe.
+    const card = job.recipeFrom ? await readModelCard(job.recipeFrom) : undefined;
+    const recipe = card?.training.options;
+    const r = await benchTraining(job.data, job.tmp, { ...job, recipe, recipeName: recipe ? `recipe of ${card!.id}` : undefined });
     console.log(JSON.stringify({ backend, ...r }));
   } else {
     throw new Error(`unknown bench job ${JSON.stringify(job)}`);

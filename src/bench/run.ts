@@ -210,7 +210,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     for (const b of backends) if (b.rtf3s !== undefined && inUse) b.ratioToInUse = sig(b.rtf3s / inUse);
 
     log('training (child process)');
-    const trainJob: ChildJob = { job: 'train', data, tmp: join(tmp, 'train'), warmup: quick ? 1 : 2, steps: quick ? 2 : 5, speakers: 16, files: quick ? 4 : 6 };
+    const trainJob: ChildJob = { job: 'train', data, tmp: join(tmp, 'train'), warmup: quick ? 1 : 2, steps: quick ? 2 : 5, speakers: 16, files: quick ? 4 : 6, ...(model.trained ? { recipeFrom: model.dir } : {}) };
     const { r: tr, peakRssMb: trainPeakRssMb } = await childJob<TrainFigures>(trainJob, {}, 'training');
 
     const r3 = (v: number) => sig(v, 3);

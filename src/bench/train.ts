@@ -1,6 +1,6 @@
 /**
- * Training throughput on the default recipe (TrainOptionsSchema's defaults: P x K batch, triplet
- * loss with semi-hard mining, Adam): the real trainer, `train()` from src/train, on a small subset
+ * Training throughput on the default recipe (the trained default model's own options, from its
+ * card, when there is one; else TrainOptionsSchema's defaults): the real trainer, `train()` from src/train, on a small subset
  * of the TRAIN speakers of every corpus (so the batch has the recipe's corpus mix), stopped through
  * its AbortSignal after a few steps. Per-step wall time comes from the trainer's own `step` events,
  * CPU time from process.cpuUsage between them. An epoch's time is stepsPerEpoch steps (the
@@ -73,10 +73,15 @@ export interface TrainFigures {
  * Runs `warmup + steps` training steps of the default recipe on a subset of `data` and times the
  * last `steps`. `tmp` receives the linked subset and the feature cache.
  */
-export async function benchTraining(data: string, tmp: string, opts: { warmup: number; steps: number; speakers: number; files: number }): Promise<TrainFigures> {
+export async function benchTraining(
+  data: string,
+  tmp: string,
+  opts: { warmup: number; steps: number; speakers: number; files: number; recipe?: Record<string, unknown>; recipeName?: string },
+): Promise<TrainFigures> {
   const subset = trainSubset(data, tmp, opts.speakers, opts.files);
   const corpora = Object.keys(JSON.parse(readFileSync(subset.splits, 'utf8')).train as object);
   const input: TrainOptionsInput = {
+    ...(opts.recipe as Partial<TrainOptionsInput> | undefined),
     data: subset.data,
     splits: subset.splits,
     cacheDir: join(tmp, 'cache'),
@@ -85,6 +90,7 @@ export async function benchTraining(data: string, tmp: string, opts: { warmup: n
     speeds: [1],
     valSpeakers: Object.fromEntries(corpora.map((c) => [c, 0])),
     valFraction: 0,
+    maxSeconds: 0,
   };
   const o = TrainOptionsSchema.parse(input);
   const abort = new AbortController();
@@ -123,6 +129,6 @@ export async function benchTraining(data: string, tmp: string, opts: { warmup: n
     batch,
     stepsPerEpoch: o.stepsPerEpoch,
     step,
-    recipe: `P ${o.p} x K ${o.k}, ${o.loss}/${o.mining}, crops ${o.shortCrop.join('-')} and ${o.longCrop.join('-')} frames, ${subset.clips} clips of ${corpora.length} corpora`,
+    recipe: `${opts.recipeName ?? 'TrainOptionsSchema defaults'}: P ${o.p} x K ${o.k}, ${o.loss}/${o.mining}, crops ${o.shortCrop.join('-')} and ${o.longCrop.join('-')} frames; bench subset ${subset.clips} clips of ${corpora.length} corpora`,
   };
 }
