@@ -38,6 +38,10 @@ const DEFAULT_TIMEOUT_MS = 30_000;
  * decoded in one call were gigabytes (a 44 KB file took 4.6 GiB, docs/reliability.md).
  */
 const CHUNK_BYTES = 1024;
+/** Chunk size for the second FLAC pass that recovers a dropped last block (see decodeCompressed). */
+const TAIL_SAFE_CHUNK_BYTES = 64 * 1024;
+/** The largest FLAC block, in samples per channel. */
+const FLAC_MAX_BLOCK = 65535;
 /**
  * Decoded samples (at the file's own rate, per channel and over all channels) are also capped at
  * what the duration limit allows for 48 kHz stereo, so that a header claiming a huge rate or many
@@ -148,48 +152,58 @@ async function decodeCompressed(bytes: Uint8Array, format: Compressed, name: str
     throw tooLong(name, info.totalSamples / info.sampleRate, maxDurationSec);
   }
   const factory = (decodeLib as unknown as Record<Compressed, () => Promise<StreamDecoder>>)[format];
-  let dec: StreamDecoder;
-  try {
-    dec = await factory();
-  } catch (e) {
-    throw damaged(e);
-  }
-  const parts: Float32Array[] = [];
-  let rate = 0;
-  let total = 0;
-  let values = 0;
-  const take = (r: AudioData) => {
-    if (!r.channelData.length || !r.channelData[0].length) return;
-    if (rate === 0) rate = r.sampleRate;
-    if (!(r.sampleRate > 0) || r.sampleRate !== rate) throw damaged(new Error(`sample rate changes mid-stream (${rate} -> ${r.sampleRate})`));
-    // The same range as for WAV: a Vorbis header can claim any 32-bit rate.
-    if (rate < MIN_RATE || rate > MAX_RATE)
-      throw new AudioDecodeError('UNSUPPORTED_ENCODING', `${name}: a sample rate of ${rate} Hz is outside ${MIN_RATE}-${MAX_RATE} Hz; the file looks damaged. Re-export it at 16 kHz or more.`, { subject: name });
-    parts.push(downmix(r.channelData));
-    total += r.channelData[0].length;
-    values += r.channelData[0].length * r.channelData.length;
-    if (total / rate > maxDurationSec) throw tooLong(name, total / rate, maxDurationSec);
-    if (total > maxDurationSec * MAX_DECODE_RATE || values > maxDurationSec * MAX_DECODE_RATE * MAX_DECODE_CHANNELS)
-      throw new AudioDecodeError(
-        'TOO_LONG',
-        `${name}: ${r.channelData.length} channel(s) at ${rate} Hz hold more audio data than ${maxDurationSec} s of 48 kHz stereo, the most accepted. Export it as mono or stereo at 48 kHz or lower, or cut it into shorter pieces.`,
-        { subject: name },
-      );
-  };
-  let finished = false;
-  try {
-    for (let off = 0; off < bytes.length; off += CHUNK_BYTES) {
-      take(await dec(bytes.subarray(off, off + CHUNK_BYTES)));
-      if (Date.now() > deadline) {
-        throw new AudioDecodeError('NOT_AUDIO', `${name}: decoding took longer than ${timeoutMs / 1000} s; the file looks damaged. Convert it to WAV and try again.`, { subject: name });
-      }
+  const run = async (chunkBytes: number) => {
+    let dec: StreamDecoder;
+    try {
+      dec = await factory();
+    } catch (e) {
+      throw damaged(e);
     }
-    finished = true;
-    take(await dec());
-  } catch (e) {
-    if (!finished) dec.free();
-    if (e instanceof VoxprintError) throw e;
-    throw damaged(e);
+    const parts: Float32Array[] = [];
+    let rate = 0;
+    let total = 0;
+    let values = 0;
+    const take = (r: AudioData) => {
+      if (!r.channelData.length || !r.channelData[0].length) return;
+      if (rate === 0) rate = r.sampleRate;
+      if (!(r.sampleRate > 0) || r.sampleRate !== rate) throw damaged(new Error(`sample rate changes mid-stream (${rate} -> ${r.sampleRate})`));
+      // The same range as for WAV: a Vorbis header can claim any 32-bit rate.
+      if (rate < MIN_RATE || rate > MAX_RATE)
+        throw new AudioDecodeError('UNSUPPORTED_ENCODING', `${name}: a sample rate of ${rate} Hz is outside ${MIN_RATE}-${MAX_RATE} Hz; the file looks damaged. Re-export it at 16 kHz or more.`, { subject: name });
+      parts.push(downmix(r.channelData));
+      total += r.channelData[0].length;
+      values += r.channelData[0].length * r.channelData.length;
+      if (total / rate > maxDurationSec) throw tooLong(name, total / rate, maxDurationSec);
+      if (total > maxDurationSec * MAX_DECODE_RATE || values > maxDurationSec * MAX_DECODE_RATE * MAX_DECODE_CHANNELS)
+        throw new AudioDecodeError(
+          'TOO_LONG',
+          `${name}: ${r.channelData.length} channel(s) at ${rate} Hz hold more audio data than ${maxDurationSec} s of 48 kHz stereo, the most accepted. Export it as mono or stereo at 48 kHz or lower, or cut it into shorter pieces.`,
+          { subject: name },
+        );
+    };
+    let finished = false;
+    try {
+      for (let off = 0; off < bytes.length; off += chunkBytes) {
+        take(await dec(bytes.subarray(off, off + chunkBytes)));
+        if (Date.now() > deadline) {
+          throw new AudioDecodeError('NOT_AUDIO', `${name}: decoding took longer than ${timeoutMs / 1000} s; the file looks damaged. Convert it to WAV and try again.`, { subject: name });
+        }
+      }
+      finished = true;
+      take(await dec());
+    } catch (e) {
+      if (!finished) dec.free();
+      if (e instanceof VoxprintError) throw e;
+      throw damaged(e);
+    }
+    return { parts, rate, total };
+  };
+  let { parts, rate, total } = await run(CHUNK_BYTES);
+  // Fed in small chunks, the FLAC decoder's flush can drop the stream's last (short) block. When
+  // exactly that is missing (at most one block short of STREAMINFO's count), decoding again in large
+  // chunks is safe, since the first pass has bounded what the file expands to.
+  if (expected !== undefined && total < expected && expected - total <= FLAC_MAX_BLOCK) {
+    ({ parts, rate, total } = await run(TAIL_SAFE_CHUNK_BYTES));
   }
   if (total === 0) {
     throw new AudioDecodeError('TRUNCATED', `${name}: no ${label} audio could be decoded; the file is empty or cut off. Re-export or re-record it.`, { subject: name });
