@@ -241,7 +241,11 @@ export async function switchModel(registry: ModelRegistry, store: ProfileStore, 
     store.refresh();
     profiles = store.list();
     for (let i = 0; i < profiles.length; i++) {
-      const p = profiles[i];
+      let p = profiles[i];
+      // The model in use must be the profile's own embeddings before a new entry is kept beside
+      // them: kept entries are capped (MAX_OTHER_MODELS, oldest dropped), and when an earlier
+      // switch's promotion did not run, the one dropped could be the model in use.
+      if (currentId && p.modelId !== currentId && embeddingsFor(p, currentId)) p = await store.promote(p.id, currentId);
       if (!hasEmbeddings(p, id, embedder.dim)) {
         await prepareProfile(store, p, id, embedder, opts.signal);
         reembedded++;
