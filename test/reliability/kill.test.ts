@@ -22,10 +22,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main';
 import type { CliIo } from '../../src/cli/io';
 import { makeRng } from '../../src/metric/rng';
-import { ProfileStore } from '../../src/speakers/store';
+import { embeddingsFor, ProfileStore } from '../../src/speakers/store';
 import { saveRandomModel } from '../cli/random-model';
 import { runAndKill, type KillRun } from './helpers/kill';
-import { ModelRegistry, MODELS_STATE_FILE } from '../../src/model/registry';
+import { ModelRegistry, MODELS_STATE_FILE, switchModel } from '../../src/model/registry';
 import { modelDigest, readState, tempLeftovers, unreferencedRecordings, walk, type ProfileState, type StoreState } from './helpers/store-check';
 
 const DATA = path.resolve('../shared/data');
@@ -299,5 +299,27 @@ describe('SIGKILL during a model version switch', () => {
       else process.env.VOXPRINT_MODEL = saved;
     }
     console.log(`switch kills: ${seen.join(', ')}`);
+  });
+
+  it('switches that stop before their commit never evict the embeddings of the model in use', async () => {
+    // What the kills above can reach by chance, made deterministic: a switch back to the built-in
+    // model commits but its promotion does not run, then eight switch attempts stop after
+    // preparing (here: cancelled). Each keeps one more entry; kept entries are capped at 8.
+    const dir = path.join(tmp, 'evict-store');
+    const r = await cli('--store', dir, '--model', builtin, 'enroll', 'Evict', ...takesOf(SPK[0]));
+    expect(r.code, r.err).toBe(0);
+    const reg = new ModelRegistry({ storeDir: dir, builtinDir: builtin });
+    const s = await ProfileStore.open(dir);
+    await saveRandomModel(reg.userModelDir('ev-0'), 'ev-0', 30);
+    await switchModel(reg, s, 'ev-0');
+    reg.save(null, 'ev-0'); // the built-in model is in use again; the profile still has ev-0 as its own
+    for (let k = 1; k <= 8; k++) {
+      await saveRandomModel(reg.userModelDir(`ev-${k}`), `ev-${k}`, 30 + k);
+      const ac = new AbortController();
+      await expect(switchModel(reg, s, `ev-${k}`, { signal: ac.signal, onProgress: () => ac.abort() })).rejects.toMatchObject({ code: 'CANCELLED' });
+    }
+    s.refresh();
+    expect(await reg.activeId()).toBe('sw-base');
+    expect(embeddingsFor(s.get('Evict'), 'sw-base'), 'the model in use lost its embeddings').toBeDefined();
   });
 });
