@@ -185,13 +185,19 @@ describe('SIGKILL of the CLI during enroll, remove, model switch and re-embed', 
     const seen: string[] = [];
     let model: 'a' | 'b' = 'a';
     for (let k = 0; k < CLI_KILLS; k++) {
+      // Keep two speakers to work on: removals and killed enrolls would otherwise leave only
+      // enrolls to do (the refill is not killed).
+      if ((await readState(store)).profiles.size < 2) {
+        const refill = await cli('--store', store, '--model', models[model], 'enroll', `Refill ${k}`, ...takesOf(SPK[1 + (k % 3)]));
+        expect(refill.code, refill.err).toBe(0);
+      }
       const before = await readState(store);
       const list = [...before.profiles.values()];
       const pick = list[rng.int(list.length)];
       const other: 'a' | 'b' = model === 'a' ? 'b' : 'a';
       // Cycle through the operations so that every one is hit even in a short run.
       const kinds = ['enroll', 'reembed', 'remove', 'append', 'verify', 'purge'] as const;
-      const kind = list.length < 2 ? 'enroll' : kinds[k % kinds.length];
+      const kind = kinds[k % kinds.length];
       let argv: string[];
       let flight: InFlight;
       if (kind === 'enroll') {
