@@ -303,7 +303,7 @@ export async function train(input: TrainOptionsInput, onEvent: (e: TrainEvent) =
       history.push(ev);
       onEvent(ev);
       if (epoch - best.epoch >= o.patience) break;
-      if (o.maxSeconds > 0 && ev.seconds > o.maxSeconds) {
+      if (o.maxSeconds > 0 && ev.seconds > o.maxSeconds && epoch < o.epochs) {
         stoppedByTime = true;
         break;
       }
