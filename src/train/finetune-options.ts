@@ -37,6 +37,11 @@ export const FinetuneOptionsSchema = z.object({
   lr: z.number().positive().default(2e-4),
   minLrFraction: z.number().min(0).max(1).default(0.1),
   warmupSteps: z.number().int().nonnegative().default(5),
+  /**
+   * L2-SP: adds anchor * sum((w - w_parent)^2) over the trained weights to the loss, so the model
+   * stays near its parent (less forgetting of the original domain). 0 = off.
+   */
+  anchor: z.number().nonnegative().default(0),
   /** 'frame': keep the frame-level (TDNN) layers as they are and adapt only what follows the pooling. */
   freeze: z.enum(['none', 'frame']).default('none'),
   /** Speed perturbation of the local recordings (each factor other than 1 makes new speakers). */

@@ -316,6 +316,9 @@ async function trainLoop(
     .flatMap((l) => l.trainableWeights)
     .map((w) => w.read() as Variable);
   const optimizer = tf.train.adam(o.lr);
+  // L2-SP anchor: copies of the parent's values of the weights being trained.
+  const parentWeights = o.anchor > 0 ? vars.map((v) => v.clone()) : [];
+  const anchorPenalty = () => tf.mul(o.anchor, tf.addN(vars.map((v, i) => tf.sum(tf.square(tf.sub(v, parentWeights[i])))))) as Scalar;
   const lrAt = (step: number) => {
     if (step < o.warmupSteps) return (o.lr * (step + 1)) / (o.warmupSteps + 1);
     const t = Math.min(1, (step - o.warmupSteps) / Math.max(1, totalSteps - o.warmupSteps));
@@ -348,7 +351,7 @@ async function trainLoop(
             const embs = parts.map((b) => embedder.model.apply(toInputs(b), { training: true }) as Tensor2D);
             const r = lossFn(embs.length === 1 ? embs[0] : (tf.concat(embs, 0) as Tensor2D), labels);
             stats = r.stats;
-            return r.loss as Scalar;
+            return o.anchor > 0 ? (tf.add(r.loss, anchorPenalty()) as Scalar) : (r.loss as Scalar);
           },
           true,
           vars,
@@ -390,6 +393,7 @@ async function trainLoop(
     embedder.model.setWeights(best!.weights);
   } finally {
     tf.dispose(best?.weights ?? []);
+    tf.dispose(parentWeights);
     optimizer.dispose();
   }
   return { best: best!.eval, bestEpoch: best!.epoch, steps: step, history };

@@ -29,7 +29,7 @@ export const TrainOptionsSchema = z.object({
   minLrFraction: z.number().min(0).max(1).default(0.05),
   warmupSteps: z.number().int().nonnegative().default(100),
   seed: z.number().int().default(1),
-  /** Wall-clock safety limit: stop at the end of the first epoch past it (0 = none). Seeded runs are reproducible when it is not hit. */
+  /** Wall-clock safety limit (seconds, features included): past it the current epoch ends early, is validated, and training stops (0 = none). Seeded runs are reproducible when it is not hit. */
   maxSeconds: z.number().nonnegative().default(0),
   /** Stop after this many epochs without a better validation EER. */
   patience: z.number().int().positive().default(6),

@@ -253,8 +253,14 @@ export async function train(input: TrainOptionsInput, onEvent: (e: TrainEvent) =
       let lossSum = 0;
       let activeSum = 0;
       let collapseSum = 0;
+      let stepsThisEpoch = 0;
       for (let s = 0; s < o.stepsPerEpoch; s++, step++) {
         checkCancel(signal);
+        if (o.maxSeconds > 0 && (performance.now() - t0) / 1000 > o.maxSeconds) {
+          stoppedByTime = true;
+          break;
+        }
+        stepsThisEpoch++;
         const ts = performance.now();
         const lr = lrAt(step, totalSteps, o);
         (optimizer as unknown as { learningRate: number }).learningRate = lr;
@@ -292,9 +298,9 @@ export async function train(input: TrainOptionsInput, onEvent: (e: TrainEvent) =
         type: 'epoch' as const,
         epoch,
         step,
-        loss: lossSum / o.stepsPerEpoch,
-        activeFraction: activeSum / o.stepsPerEpoch,
-        collapsedFraction: collapseSum / o.stepsPerEpoch,
+        loss: lossSum / Math.max(1, stepsThisEpoch),
+        activeFraction: activeSum / Math.max(1, stepsThisEpoch),
+        collapsedFraction: collapseSum / Math.max(1, stepsThisEpoch),
         valEer: v.meanEer,
         valEerByCorpus: Object.fromEntries(Object.entries(v.byCorpus).map(([c, r]) => [c, r.eer])),
         best: isBest,
@@ -302,11 +308,7 @@ export async function train(input: TrainOptionsInput, onEvent: (e: TrainEvent) =
       };
       history.push(ev);
       onEvent(ev);
-      if (epoch - best.epoch >= o.patience) break;
-      if (o.maxSeconds > 0 && ev.seconds > o.maxSeconds && epoch < o.epochs) {
-        stoppedByTime = true;
-        break;
-      }
+      if (epoch - best.epoch >= o.patience || stoppedByTime) break;
     }
     if (best.weights.length) embedder.model.setWeights(best.weights);
   } catch (e) {

@@ -106,6 +106,14 @@ describe('train', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('stops at the wall-clock limit with a validated model', async () => {
+    const r = await train({ ...tiny, epochs: 50, maxSeconds: 1e-6 });
+    expect(r.stoppedByTime).toBe(true);
+    expect(r.steps).toBe(0);
+    expect(r.history.length).toBe(1);
+    r.embedder.dispose();
+  });
+
   it('rejects invalid options with a message naming the option', async () => {
     await expect(train({ ...tiny, p: 1 })).rejects.toThrow(/p:/);
   });
