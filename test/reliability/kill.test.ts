@@ -7,12 +7,12 @@
  *
  * Three layers, all with a fixed seed (VOXPRINT_KILL_SEED):
  * - the store driver (a child running ProfileStore changes back to back on real WAVs) is killed
- *   at a random moment: cheap, so many kill points (VOXPRINT_STORE_KILLS, default 20);
+ *   at a random moment: cheap, so many kill points (VOXPRINT_STORE_KILLS, default 14);
  * - the real CLI (bin/voxprint.js) is killed shortly after it takes the writer lock, or at a
- *   random moment during start-up (VOXPRINT_CLI_KILLS, default 8): enroll, append, remove, purge,
+ *   random moment during start-up (VOXPRINT_CLI_KILLS, default 6): enroll, append, remove, purge,
  *   re-embed under another --model, and verify under another --model (a lazy re-embed);
  * - a model version switch (src/model/registry.ts switchModel, what the app's "use this model"
- *   runs) is killed while it re-embeds, commits or promotes (VOXPRINT_SWITCH_KILLS, default 6).
+ *   runs) is killed while it re-embeds, commits or promotes (VOXPRINT_SWITCH_KILLS, default 4).
  * Raise both by hand for a long run; docs/reliability.md has the figures.
  */
 import * as fs from 'node:fs';
@@ -29,9 +29,9 @@ import { ModelRegistry, MODELS_STATE_FILE, switchModel } from '../../src/model/r
 import { modelDigest, readState, tempLeftovers, unreferencedRecordings, walk, type ProfileState, type StoreState } from './helpers/store-check';
 
 const DATA = path.resolve('../shared/data');
-const STORE_KILLS = Number(process.env.VOXPRINT_STORE_KILLS ?? 20);
-const CLI_KILLS = Number(process.env.VOXPRINT_CLI_KILLS ?? 8);
-const SWITCH_KILLS = Number(process.env.VOXPRINT_SWITCH_KILLS ?? 6);
+const STORE_KILLS = Number(process.env.VOXPRINT_STORE_KILLS ?? 14);
+const CLI_KILLS = Number(process.env.VOXPRINT_CLI_KILLS ?? 6);
+const SWITCH_KILLS = Number(process.env.VOXPRINT_SWITCH_KILLS ?? 4);
 const SEED = Number(process.env.VOXPRINT_KILL_SEED ?? 5);
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vp-kill-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
