@@ -117,6 +117,11 @@ function checkEmbedding(e: Float32Array, dim: number): { ok: boolean; outcome: s
   return { ok: true, outcome: 'ok' };
 }
 
+/** The temporary file of a case decoded through a file (the runner removes it after a hang). */
+export function caseFile(id: string, tmpDir?: string): string {
+  return path.join(tmpDir ?? os.tmpdir(), `vp-fuzz-${process.pid}-${id}.bin`);
+}
+
 /** Runs one case to its verdict. Never throws (except for harness bugs, which the runner reports as crashes). */
 export async function runCase(c: FuzzCase, opts: CheckOptions): Promise<CaseResult> {
   const base: Omit<CaseResult, 'outcome' | 'stage' | 'ms'> = {
@@ -129,7 +134,7 @@ export async function runCase(c: FuzzCase, opts: CheckOptions): Promise<CaseResu
   };
   let file: string | undefined;
   if (c.viaFile) {
-    file = path.join(opts.tmpDir ?? os.tmpdir(), `vp-fuzz-${process.pid}-${c.id}.bin`);
+    file = caseFile(c.id, opts.tmpDir);
     fs.writeFileSync(file, c.bytes);
   }
   const tensorsBefore = tf.memory().numTensors;

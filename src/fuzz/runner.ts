@@ -9,7 +9,8 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { boundaryPlan, buildCase } from './cases';
-import type { CaseResult, Fault, Violation } from './check';
+import * as fs from 'node:fs';
+import { caseFile, type CaseResult, type Fault, type Violation } from './check';
 import { BOMB_FILES, loadCorpus } from './corpus';
 import { REGRESSIONS } from './regressions';
 
@@ -142,6 +143,8 @@ function runBatch(ids: string[], opts: FuzzOptions, timeoutMs: number, maxPeakMi
       /** Records a hang or crash against the running case (or, between cases, the one just finished). */
       const fail = (violation: Violation, message: string) => {
         const id = current?.id ?? lastId!;
+        // A terminated worker cannot clean up after its case (worker threads share our pid).
+        fs.rmSync(caseFile(id, opts.tmpDir), { force: true });
         const r: CaseResult = { ...describe(id), id, outcome: violation, violation, stage: current ? '?' : 'after', message, ms: current ? performance.now() - current.t0 : 0 };
         results.push(r);
         opts.onResult?.(r);
