@@ -198,12 +198,12 @@ async function decodeCompressed(bytes: Uint8Array, format: Compressed, name: str
     }
     return { parts, rate, total };
   };
-  let { parts, rate, total } = await run(CHUNK_BYTES);
+  let { parts, rate, total } = await withQuietConsole(() => run(CHUNK_BYTES));
   // Fed in small chunks, the FLAC decoder's flush can drop the stream's last (short) block. When
   // exactly that is missing (at most one block short of STREAMINFO's count), decoding again in large
   // chunks is safe, since the first pass has bounded what the file expands to.
   if (expected !== undefined && total < expected && expected - total <= FLAC_MAX_BLOCK) {
-    ({ parts, rate, total } = await run(TAIL_SAFE_CHUNK_BYTES));
+    ({ parts, rate, total } = await withQuietConsole(() => run(TAIL_SAFE_CHUNK_BYTES)));
   }
   if (total === 0) {
     throw new AudioDecodeError('TRUNCATED', `${name}: no ${label} audio could be decoded; the file is empty or cut off. Re-export or re-record it.`, { subject: name });
@@ -228,6 +228,22 @@ async function decodeCompressed(bytes: Uint8Array, format: Compressed, name: str
     if (!Number.isFinite(samples[i])) throw new AudioDecodeError('NON_FINITE_SAMPLES', `${name}: the decoder produced NaN or infinite samples; the file looks damaged. Re-export it.`, { subject: name });
   }
   return { samples, sampleRate: rate };
+}
+
+/**
+ * The wasm decoders print their own diagnostics with console.error/warn on damaged input; what the
+ * user needs is our typed error, so their chatter is muted while one of them runs.
+ */
+async function withQuietConsole<T>(fn: () => Promise<T>): Promise<T> {
+  const { error, warn } = console;
+  console.error = () => {};
+  console.warn = () => {};
+  try {
+    return await fn();
+  } finally {
+    console.error = error;
+    console.warn = warn;
+  }
 }
 
 /** Averages channels into one (copies, since decoders may reuse their buffers). */
