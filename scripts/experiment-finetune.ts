@@ -20,7 +20,7 @@
  *     [--pool train]   households of TRAIN speakers (dsp, arabic) instead, to choose settings without dev data
  *     [--ft JSON]      fine-tune options over the defaults, e.g. '{"lr":0.0005}'
  */
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { decodeAudioFile } from '../src/audio/decode';
@@ -35,7 +35,7 @@ import { loadModel, type Embedder } from '../src/model';
 import { centroidOf } from '../src/speakers/codec';
 import { cosine } from '../src/speakers/scoring';
 import { addNoise, telephone } from '../src/train/augment';
-import { finetune, type FinetuneOptionsInput, type FinetuneResult } from '../src/train/finetune';
+import { finetune, FinetuneOptionsSchema, type FinetuneOptionsInput, type FinetuneResult } from '../src/train/finetune';
 import { loadNoises } from '../src/train/finetune-replay';
 import { hash32, makeRng } from '../src/train/rng';
 import { pickDistinct } from '../src/train/sampler';
@@ -255,6 +255,25 @@ async function runSeed(seed: number, before: Emb): Promise<SeedResult> {
   }
 }
 
+/** The fine-tune settings the runs used, in words, from the options schema's defaults (+ --ft). */
+function describeDefaults(): string {
+  const d = FinetuneOptionsSchema.parse(FT);
+  return (
+    `${d.loss} loss with ${d.mining} mining (margin ${d.margin}), Adam lr ${d.lr}, P x K = ${d.p} x ${d.k}, speed perturbation ${d.speeds.join('/')}, ` +
+    `up to ${d.epochs} epochs of ${d.stepsPerEpoch || 'about one pass (20-40)'} steps with early stopping (patience ${d.patience}) on its own held-out split ` +
+    `of the enrolled recordings, ${Math.round(d.replayShare * 100)} % of each batch's speakers replayed from the model's training speakers` +
+    `${d.anchor ? `, L2-SP anchor ${d.anchor}` : ''}${d.freeze === 'frame' ? ', frame layers frozen' : ''}`
+  );
+}
+
+/** A hand-written "## Choosing the defaults" section of an earlier report is kept at the end. */
+function keptSection(file: string): string {
+  if (!file || !existsSync(file)) return '';
+  const old = readFileSync(file, 'utf8');
+  const at = old.indexOf('\n## Choosing the defaults');
+  return at >= 0 ? old.slice(at) : '';
+}
+
 function report(modelId: string, devBefore: Record<string, number>, rs: SeedResult[], load: [number, number], wall: number): string {
   const row = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
   const arrow = (a: number, b: number) => `${pct(a)} → ${pct(b)}`;
@@ -284,8 +303,7 @@ starting from \`${modelId}\` (${MODEL}), ${currentBackend()} backend, ${rs.lengt
 - **Per seed**: each corpus's dev speakers are split in half. The first half (A, ${Object.values(rs[0].household).flat().length} speakers) are the
   "household": each is enrolled in a fresh profile store with the telephone version of ${ENROLL.dspspeech20} of their clips
   (LibriSpeech: ${ENROLL.librispeech} utterances), and the model is fine-tuned on those enrolled recordings with the defaults of
-  \`voxprint finetune\` (semi-hard triplets, lr 2e-4, P x K = 16 x 4, speed perturbation 0.9/1/1.1, up to 5 epochs with early
-  stopping on its own held-out split of the enrolled recordings, half of every batch replayed from the model's training speakers),
+  \`voxprint finetune\` (${describeDefaults()}),
   \`keep: never\`${Object.keys(FT).length ? `, overridden: \`${JSON.stringify(FT)}\`` : ''}. ${rs[0].clips.enroll} clips enrolled, ${rs[0].clips.test} test clips.
 - **In-domain EER**: every remaining (never enrolled, never fine-tuned on) telephone clip of an A speaker against every A
   speaker's profile of the same corpus (centroid of the enrolled clips, as \`voxprint verify\` scores).
@@ -329,6 +347,24 @@ ${ftRows.join('\n')}
 Longest fine-tune: ${maxSec.toFixed(0)} s (limit: 5 minutes), from reading the recordings to saving the version, on this
 shared 2-core machine. Replay: ${rs[0].ft.replay.reason}
 
+## How \`voxprint finetune\` works (src/train/finetune.ts)
+
+1. Data: the enrolled speakers' stored recordings plus any \`--data DIR/SPEAKER/*.wav\` folders; at least 2 speakers with
+   2 recordings each, else NOT_ENOUGH_DATA saying who lacks what.
+2. Each speaker's recordings are split (seeded) before anything else: speakers with 4 or more keep 30 % apart. The EER of
+   held-out recordings against the speakers' centroids is measured before fine-tuning and after every epoch (early stopping,
+   best epoch kept). With fewer than 2 such speakers it says so and uses a leave-one-out estimate instead.
+3. Batches: P x K crops as in training (short words 0.5-1.5 s, long recordings cut into K segments), speed perturbation as new
+   speakers, optional channel augmentation; three quarters of the speakers of every batch replayed from the training corpora named on the
+   model card, when they are on this computer (it says when they are not). Semi-hard triplets (TF Addons' FaceNet loss) by
+   default, the other losses and miners as options; Adam at a tenth of training's learning rate; \`--freeze frame\` keeps the
+   frame-level layers fixed.
+4. The result is a new version folder STORE/models/ID (tfjs model + voxprint.json with the parent and the EER before and
+   after). It becomes the model in use only when kept (\`--keep auto\`, the default: only if the EER did not get worse) by
+   src/model/registry.ts's switch: the new model's embeddings of every profile are written beside the old ones first, and one
+   atomic rename of STORE/app-models.json commits; a failure or a kill before that leaves the old model and profiles in use.
+   \`voxprint models rollback\` goes back without re-embedding.
+
 ## Verdict
 
 - In-domain EER ${inGain.every((g) => g > 0) ? 'improved for every seed' : 'did NOT improve for every seed'} (mean over corpora).
@@ -353,7 +389,7 @@ async function main(): Promise<void> {
   before.dispose();
   const md = report(modelId, devBefore, rs, [load0, loadavg()[0]], (performance.now() - t0) / 1000);
   if (OUT) {
-    writeFileSync(OUT, md);
+    writeFileSync(OUT, md + keptSection(OUT));
     console.log(`wrote ${OUT}`);
   } else console.log(md);
 }

@@ -28,8 +28,8 @@ export const FinetuneOptionsSchema = z.object({
   mining: z.enum(['semihard', 'hard', 'batch-hard', 'all', 'random']).default('semihard'),
   margin: z.number().positive().default(0.2),
   temperature: z.number().positive().default(0.07),
-  epochs: z.number().int().min(1).max(200).default(5),
-  /** Steps per epoch; 0 = about one pass over the local recordings (10 to 40 steps). */
+  epochs: z.number().int().min(1).max(200).default(10),
+  /** Steps per epoch; 0 = about one pass over the local recordings (20 to 40 steps). */
   stepsPerEpoch: z.number().int().nonnegative().default(0),
   /** Speakers per batch (local and replayed together) and crops per speaker. */
   p: z.number().int().min(2).default(16),
@@ -51,14 +51,14 @@ export const FinetuneOptionsSchema = z.object({
   /** Share of each speaker's recordings held out to measure the EER (speakers with 4 or more). */
   heldOutFraction: z.number().min(0.1).max(0.5).default(0.3),
   /** Stop after this many epochs without a better held-out EER. */
-  patience: z.number().int().positive().default(2),
+  patience: z.number().int().positive().default(4),
   seed: z.number().int().default(1),
   /** Mix the original training speakers into every batch when the model card says where they are. */
   replay: z.boolean().default(true),
   /** Where the original training data is (default: looked for as ../shared/data). */
   replayData: z.string().optional(),
-  /** Share of each batch's speakers taken from the replay. */
-  replayShare: z.number().min(0).max(0.9).default(0.5),
+  /** Share of each batch's speakers taken from the replay (0.75 forgot least in docs/results/finetune.md's tuning). */
+  replayShare: z.number().min(0).max(0.9).default(0.75),
   replaySpeakersPerCorpus: z.number().int().positive().default(40),
   replayClipsPerSpeaker: z.number().int().positive().default(12),
   /** Feature cache for the replayed corpus (default: VOXPRINT_CACHE, else the per-user cache folder). */

@@ -307,7 +307,7 @@ async function trainLoop(
   const localItems = items.filter((i) => i.corpus === 'local').length;
   const localLabels = new Set(items.filter((i) => i.corpus === 'local').map((i) => i.label)).size;
   const localPerBatch = Math.max(1, Math.min(localLabels, Math.round(o.p * localShare)) * o.k);
-  const stepsPerEpoch = o.stepsPerEpoch || Math.min(40, Math.max(10, Math.ceil(localItems / localPerBatch)));
+  const stepsPerEpoch = o.stepsPerEpoch || Math.min(40, Math.max(20, Math.ceil(localItems / localPerBatch)));
   const totalSteps = o.epochs * stepsPerEpoch;
   const lossFn = makeLoss(lossConfig(o));
   const rng = makeRng(o.seed);
