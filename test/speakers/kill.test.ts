@@ -68,10 +68,18 @@ describe('store under SIGKILL', () => {
         }
         if (e.op === 'remove') expected.delete(e.name!);
       }
+      // Only the change in flight at the kill can have committed unreported: after the append of
+      // every third speaker (i % 3 === 2) that is its removal, so that speaker may be gone.
+      const lastEntry = log.at(-1);
+      const mayBeRemoved = lastEntry?.op === 'append' && Number(lastEntry.name!.split('-').at(-1)) % 3 === 2 ? lastEntry.name : undefined;
       const s = await ProfileStore.open(dir);
       expect(s.problems, `after kill ${k}`).toEqual([]);
       for (const [name, utts] of expected) {
         const p = s.find(name) ?? s.find(`${name}r`); // a rename may have committed unreported
+        if (!p && name === mayBeRemoved) {
+          expected.delete(name);
+          continue;
+        }
         expect(p, `${name} after kill ${k}`).toBeDefined();
         expect(p!.utterances.length).toBeGreaterThanOrEqual(utts);
         for (const u of p!.utterances) expect(s.readRecording(p!, u).length).toBe(200000);
