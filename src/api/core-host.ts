@@ -11,7 +11,8 @@ import { runFinetuneInWorker, type SpawnFinetuneWorker } from './finetune-job';
 import { inspectFolder } from './folders';
 import type { CoreHost, EngineLike } from './host';
 import { JobRunner, type JobEmitter } from './jobs';
-import { ModelRegistry } from './models';
+import { ModelRegistry, rollbackModel, switchModel } from './models';
+import { ProfileStore } from '../speakers/store';
 import { toModelCard } from './handlers/adapt';
 
 export interface CoreHostOptions {
@@ -50,24 +51,23 @@ export async function createCoreHost(opts: CoreHostOptions): Promise<CoreHost & 
     throw new VoxprintError('NO_MODEL', `voxprint could not open its model: ${(openError as Error)?.message ?? 'unknown error'}`);
   }
 
-  async function switchTo(id: string, dir: string, previousId: string | null): Promise<Res<'useModel'>> {
+  /**
+   * Switches through the core registry, as `voxprint models use|rollback` does: every profile gets
+   * the new model's embeddings first and one atomic rename commits, so a failure halfway leaves the
+   * old model and the old profiles in use. Then the engine is reopened on the new model.
+   */
+  async function switchWith(run: (store: ProfileStore) => Promise<{ model: { dir: string }; reembedded: number }>): Promise<Res<'useModel'>> {
     if (jobs.runningCount > 0) {
       throw new VoxprintError('BAD_ARGUMENT', 'A fine-tune is running. Wait for it to finish or cancel it before switching models.');
     }
-    const next = await open(dir);
-    let reembedded: number;
-    try {
-      reembedded = await next.reembedStale();
-    } catch (e) {
-      next.dispose();
-      throw e;
-    }
+    const store = await ProfileStore.open(opts.storeDir);
+    const r = await run(store);
+    const next = await open(r.model.dir);
     engine?.dispose();
     engine = next;
     openError = null;
-    registry.save(id === builtinId ? null : id, previousId);
     const info = next.info();
-    return { model: { id: info.model.id, dir: info.model.dir, card: toModelCard(info.model.card) }, reembedded };
+    return { model: { id: info.model.id, dir: info.model.dir, card: toModelCard(info.model.card) }, reembedded: r.reembedded };
   }
 
   return {
@@ -78,16 +78,8 @@ export async function createCoreHost(opts: CoreHostOptions): Promise<CoreHost & 
     jobs,
     models: {
       list: () => registry.list(engine ? engine.info().model.id : ''),
-      async use(id) {
-        const currentId = engine?.info().model.id ?? null;
-        return switchTo(id, await registry.dirOf(id), currentId === id ? registry.state().previousId : currentId);
-      },
-      async rollback() {
-        const prev = registry.state().previousId;
-        if (!prev) throw new VoxprintError('NO_MODEL', 'There is no earlier model to roll back to.');
-        const currentId = engine?.info().model.id ?? null;
-        return switchTo(prev, await registry.dirOf(prev), currentId);
-      },
+      use: (id) => switchWith((store) => switchModel(registry, store, id)),
+      rollback: () => switchWith((store) => rollbackModel(registry, store)),
     },
     inspectFolder: async (path) => inspectFolder(path),
     async finetune(request, ctx) {

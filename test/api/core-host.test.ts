@@ -63,7 +63,9 @@ describe('core host: models', () => {
     expect(h2.engine().info().model.id).toBe('ft-a');
     const call2 = createDispatcher(createHandlers(h2));
     const back = await call2('rollbackModel', {});
-    expect(back).toMatchObject({ ok: true, value: { model: { id: 'builtin-m' }, reembedded: 1 } });
+    // The switch kept the built-in model's embeddings beside the new ones: rolling back re-embeds nothing.
+    expect(back).toMatchObject({ ok: true, value: { model: { id: 'builtin-m' }, reembedded: 0 } });
+    expect(h2.engine().listSpeakers()[0]).toMatchObject({ modelId: 'builtin-m', stale: false });
     expect(await call2('useModel', { id: '../../etc' })).toMatchObject({ ok: false, error: { code: 'NO_MODEL' } });
     expect(await call2('useModel', { id: 'nope' })).toMatchObject({ ok: false, error: { code: 'NO_MODEL' } });
     const v = await call2('verify', { speaker: 'Filippo', audio: { name: 'x.flac', bytes: new Uint8Array(await import('node:fs').then((f) => f.readFileSync(clip(2).path))) } });
