@@ -69,6 +69,8 @@ describe('freshBundle', () => {
 describe('scripts/build-cli.mjs', () => {
   it('builds a bundle from the sources that runs the CLI and records every source it read', async () => {
     // Inside the repository, so the bundle resolves node_modules as dist/voxprint.js does.
+    // .cache/ is gitignored and absent from a fresh clone.
+    mkdirSync(join(ROOT, '.cache'), { recursive: true });
     const out = mkdtempSync(join(ROOT, '.cache', 'vp-bundle-test-'));
     tmps.push(out);
     const { buildCli } = (await import(pathToFileURL(join(ROOT, 'scripts', 'build-cli.mjs')).href)) as {
