@@ -10,6 +10,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { initBackend } from '../src/backend';
 import { train, type TrainOptionsInput } from '../src/train';
+import { DEFAULT_RECIPE } from '../src/train/default-recipe';
 import { evalDev } from './eval-dev';
 
 interface Row {
@@ -57,7 +58,10 @@ async function main(): Promise<void> {
   const seeds = arg('seeds', '1,2').split(',').map(Number);
   const epochs = Number(arg('epochs', '5'));
   const stepsPerEpoch = Number(arg('steps-per-epoch', '50'));
+  // The default model's recipe (architecture, batch, data, augmentation, schedule shape) on a smaller budget.
+  const { loss: _l, mining: _m, margin: _g, maxSeconds: _t, ...shared } = DEFAULT_RECIPE;
   const base: TrainOptionsInput = {
+    ...shared,
     data: '../shared/data',
     splits: '../shared/data/splits.json',
     epochs,

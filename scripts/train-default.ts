@@ -9,36 +9,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { initBackend, currentBackend } from '../src/backend';
 import { saveModel, type EvalResult, type ModelCard } from '../src/model';
-import { train, trainedModelCard, type TrainOptionsInput, type TrainResult } from '../src/train';
+import { DEFAULT_RECIPE } from '../src/train/default-recipe';
+import { train, trainedModelCard, type TrainResult } from '../src/train';
 import { evalBaselines, evalDev, type DevResult } from './eval-dev';
 
 const DATA = '../shared/data';
-
-/** The default recipe (docs/results/recipe.md says why each choice). */
-export const DEFAULT_RECIPE: TrainOptionsInput = {
-  data: DATA,
-  splits: join(DATA, 'splits.json'),
-  loss: 'triplet',
-  mining: 'semihard',
-  margin: 0.2,
-  p: 48,
-  k: 4,
-  epochs: 10,
-  stepsPerEpoch: 200,
-  lr: 2e-3,
-  warmupSteps: 100,
-  minLrFraction: 0.05,
-  patience: 10,
-  seed: 1,
-  speeds: [0.9, 1, 1.1],
-  augment: {},
-  quotas: {},
-  recipe:
-    'TDNN on CMN-spliced MFCC frames + MLP on raw utterance MFCC mean/std, concatenated; FaceNet semi-hard triplet (squared L2, margin 0.2) ' +
-    'on P x K = 48 x 4 batches with equal speaker shares per corpus; short-word speakers cropped to 0.5-1.5 s, LibriSpeech utterances cut into ' +
-    'K segments with 1-3 s crops; speed perturbation 0.9/1.1 as new speakers; Adam 2e-3, 100 warm-up steps, cosine decay; best checkpoint by ' +
-    'validation EER on held-out train speakers.',
-};
 
 const LISTS: Record<string, string> = { 'dsp-dev': 'dsp-dev.trials.txt', 'libri-dev': 'libri-dev.trials.txt', 'arabic-dev': 'arabic-dev.trials.txt' };
 const FLOORS: Record<string, number> = { 'dsp-dev': 4.0, 'libri-dev': 1.3, 'arabic-dev': 10.0 };
@@ -86,11 +61,14 @@ ${card.training.recipe}
 
 - Features: ${card.featureConfigKey} (Meyda MFCCs, 25 ms / 10 ms, 40 mel bands, 30 coefficients), speech selected with src/audio's VAD.
 - Architecture: frame branch = splice offsets [${a.splice.join(', ')}] of mean-normalised MFCCs, frame stride ${a.frameStride},
-  dense ReLU layers ${a.frameLayers.join('-')}, statistics pooling, dense ${a.frameEmbed}; statistics branch = raw MFCC mean/std
-  (60) -> dense ReLU ${(a.statsLayers ?? []).join('-')} -> dense ${a.statsEmbed}; concatenation -> dense ${a.embedDim} -> L2.
+  dense ReLU layers ${a.frameLayers.join('-')}, statistics pooling, dense ${a.frameEmbed}, L2; statistics branch = raw MFCC mean/std (60), ${
+    a.statsLdaDims > 0
+      ? `standardised, -> linear ${a.statsLdaDims} initialised with LDA on the training speakers + a zero-initialised residual MLP (${(a.statsLayers ?? []).join('-')}), L2`
+      : `-> dense ReLU ${(a.statsLayers ?? []).join('-')} -> dense ${a.statsEmbed}, L2`
+  }; ${a.head === 'concat' ? `the embedding is the concatenation of the two branches (each with a trainable gain), ${a.embedDim}-d, L2` : `concatenation -> dense ${a.embedDim} -> L2`}.
   Long inputs are embedded in ${a.windowFrames / 100} s windows (hop ${a.windowHop / 100} s) and averaged.
 - Loss: ${card.training.loss}, mining ${card.training.mining}${card.training.margin !== undefined ? `, margin ${card.training.margin}` : ''}.
-- ${r.steps} Adam steps (best checkpoint: epoch ${r.bestEpoch}), batch P x K = ${r.options.p} x ${r.options.k}.
+- ${r.steps} Adam steps (best checkpoint: epoch ${r.bestEpoch})${r.stoppedByTime ? ', cut short by the wall-clock safety limit' : ''}, batch P x K = ${r.options.p} x ${r.options.k}.
 - Why semi-hard triplet: see docs/results/losses.md (loss/mining comparison) and docs/results/recipe.md.
 
 Training curve (per epoch of ${r.options.stepsPerEpoch} steps; validation on held-out train speakers):
@@ -121,7 +99,7 @@ async function main(): Promise<void> {
   const out = i >= 0 ? process.argv[i + 1] : 'models/default';
   const backend = await initBackend();
   const t0 = performance.now();
-  const r = await train(DEFAULT_RECIPE, (e) => {
+  const r = await train({ ...DEFAULT_RECIPE, data: DATA, splits: join(DATA, 'splits.json') }, (e) => {
     if (e.type === 'features' && e.done % 2000 < 200) console.log(`features ${e.done}/${e.total}`);
     else if (e.type === 'start') console.log(JSON.stringify(e));
     else if (e.type === 'step' && e.step % 50 === 0)

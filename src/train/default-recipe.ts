@@ -1,0 +1,35 @@
+/**
+ * The recipe of the shipped default model (scripts/train-default.ts), shared with the loss
+ * comparison (scripts/experiment-losses.ts) so both train the same architecture.
+ */
+import type { TrainOptionsInput } from './options';
+
+/** The default recipe (docs/results/recipe.md says why each choice). */
+export const DEFAULT_RECIPE: Omit<TrainOptionsInput, 'data'> = {
+  loss: 'triplet',
+  mining: 'semihard',
+  margin: 0.3,
+  p: 48,
+  k: 4,
+  epochs: 8,
+  stepsPerEpoch: 200,
+  // safety only: on an idle machine the run ends well before it (see README: stoppedByTime)
+  maxSeconds: 42 * 60,
+  shortGroups: 3,
+  lr: 2e-3,
+  warmupSteps: 100,
+  minLrFraction: 0.05,
+  patience: 8,
+  seed: 1,
+  speeds: [0.9, 1, 1.1],
+  augment: {},
+  quotas: {},
+  arch: { statsLdaDims: 30, statsLayers: [128], head: 'concat', frameEmbed: 128, embedDim: 158 },
+  recipe:
+    'TDNN on CMN-spliced MFCC frames, concatenated with an LDA-initialised linear projection (+ zero-initialised residual MLP) of the raw ' +
+    'utterance MFCC mean/std; FaceNet semi-hard triplet (squared L2, margin 0.3) ' +
+    'on P x K = 48 x 4 batches with equal speaker shares per corpus; short-word speakers cropped to 0.5-1.5 s in 3 length groups, LibriSpeech utterances cut into ' +
+    'K segments with 1-3 s crops; speed perturbation 0.9/1.1 as new speakers; Adam 2e-3, 100 warm-up steps, cosine decay; best checkpoint by ' +
+    'validation EER on held-out train speakers.',
+};
+
