@@ -10,20 +10,14 @@ import { pathToFileURL } from 'node:url';
 import { initBackend } from '../src/backend';
 import { decodeAudioFile } from '../src/audio/decode';
 import { ldaBaseline, ldaEmbed, mfccStatsOfFile } from '../src/eval/baselines';
-import { runTrials, type EmbedFn } from '../src/eval/runner';
+import { runTrials, type EmbedFn, type EvalReport } from '../src/eval/runner';
 import { readTrialsFile } from '../src/eval/trials';
 import { loadModel, type Embedder } from '../src/model';
 
 export const DEV_LISTS = ['dsp-dev', 'libri-dev', 'arabic-dev'] as const;
 
-export interface DevResult {
+export interface DevResult extends Pick<EvalReport, 'eer' | 'minDcf' | 'eerThreshold' | 'trials' | 'targets' | 'nontargets'> {
   list: string;
-  eer: number;
-  minDcf: number;
-  eerThreshold: number;
-  trials: number;
-  targets: number;
-  nontargets: number;
 }
 
 const audioCache = new Map<string, Float32Array>();
