@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { initBackend, currentBackend } from '../src/backend';
 import { saveModel, type EvalResult, type ModelCard } from '../src/model';
-import { DEFAULT_RECIPE } from '../src/train/default-recipe';
+import { DEFAULT_RECIPE, NEXT_RECIPE } from '../src/train/default-recipe';
 import { train, trainedModelCard, type TrainResult } from '../src/train';
 import { evalBaselines, evalDev, type DevResult } from './eval-dev';
 
@@ -99,7 +99,9 @@ async function main(): Promise<void> {
   const out = i >= 0 ? process.argv[i + 1] : 'models/default';
   const backend = await initBackend();
   const t0 = performance.now();
-  const r = await train({ ...DEFAULT_RECIPE, data: DATA, splits: join(DATA, 'splits.json') }, (e) => {
+  // --next trains the candidate recipe (src/train/default-recipe.ts) instead of the shipped one.
+  const recipe = process.argv.includes('--next') ? NEXT_RECIPE : DEFAULT_RECIPE;
+  const r = await train({ ...recipe, data: DATA, splits: join(DATA, 'splits.json') }, (e) => {
     if (e.type === 'features' && e.done % 2000 < 200) console.log(`features ${e.done}/${e.total}`);
     else if (e.type === 'start') console.log(JSON.stringify(e));
     else if (e.type === 'step' && e.step % 50 === 0)
