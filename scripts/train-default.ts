@@ -123,7 +123,7 @@ async function main(): Promise<void> {
     };
     console.log(`${d.list}: EER ${pct(d.eer)}% minDCF ${d.minDcf.toFixed(3)} (floor ${FLOORS[d.list]}%)`);
   }
-  const cardIn = trainedModelCard(r, { id: 'voxprint-default-v1', evaluation });
+  const cardIn = trainedModelCard(r, { id: process.argv.includes('--next') ? 'voxprint-default-v2' : 'voxprint-default-v1', evaluation });
   cardIn.training.seconds = Math.round(r.seconds);
   // The README is rendered from the final card (feature key, params), so the model is saved twice, each atomically.
   const saved = await saveModel(out, r.embedder, cardIn);
