@@ -5,7 +5,7 @@
  * docs/results/losses.md (table + per-row training curves) and docs/results/losses.json (raw),
  * resuming from the JSON when interrupted (delete it to start over).
  *
- *   npm run experiment:losses [-- --seeds 1,2 --epochs 5 --steps-per-epoch 50]
+ *   npm run experiment:losses [-- --seeds 1,2 --epochs 4 --steps-per-epoch 50]
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { initBackend } from '../src/backend';
@@ -56,7 +56,7 @@ const OUT_JSON = 'docs/results/losses.json';
 async function main(): Promise<void> {
   await initBackend();
   const seeds = arg('seeds', '1,2').split(',').map(Number);
-  const epochs = Number(arg('epochs', '5'));
+  const epochs = Number(arg('epochs', '4'));
   const stepsPerEpoch = Number(arg('steps-per-epoch', '50'));
   // The default model's recipe (architecture, batch, data, augmentation, schedule shape) on a smaller budget.
   const { loss: _l, mining: _m, margin: _g, maxSeconds: _t, ...shared } = DEFAULT_RECIPE;
