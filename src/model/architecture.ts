@@ -41,6 +41,12 @@ export const ArchConfigSchema = z.object({
   statsLdaDims: z.number().int().nonnegative().default(0),
   /** 'dense': a final dense layer mixes the branches; 'concat': the embedding is the concatenation itself. */
   head: z.enum(['dense', 'concat']).default('dense'),
+  /**
+   * > 0: a fixed side branch, LDA of the raw MFCC statistics to this many dimensions (fitted on the
+   * training speakers), L2-normalised, weighted by `side_gain` and concatenated after the embedding
+   * (score-level fusion of the learned embedding with the classic LDA baseline, as one model).
+   */
+  ldaSideDims: z.number().int().nonnegative().default(0),
 });
 export type ArchConfig = z.infer<typeof ArchConfigSchema>;
 
@@ -60,6 +66,11 @@ export function defaultArchConfig(numCoeffs: number, over: Partial<ArchConfig> =
     frameNorm: 'cmn',
     ...over,
   });
+}
+
+/** Length of the model's output embedding. */
+export function outputDim(a: ArchConfig): number {
+  return a.embedDim + a.ldaSideDims;
 }
 
 export function frameInputDim(a: ArchConfig): number {
@@ -98,8 +109,10 @@ export function buildModel(a: ArchConfig, seed = 1): import('@tensorflow/tfjs').
     h = new L2Normalize({ name: 'frame_l2' }).apply(h) as typeof h;
     parts.push(new ScalarGain({ name: 'frame_gain', initValue: 1 }).apply(h) as typeof h);
   }
+  let statsNormed: import('@tensorflow/tfjs').SymbolicTensor | undefined;
   if (hasStatsBranch(a)) {
     let s = new Standardize({ name: 'stats_norm' }).apply(statsIn) as import('@tensorflow/tfjs').SymbolicTensor;
+    statsNormed = s;
     if (a.statsLdaDims > 0) {
       const lda = new FastDense({ units: a.statsLdaDims, name: 'stats_lda', seed: nextSeed++ }).apply(s) as typeof s;
       let r = lda;
@@ -121,5 +134,13 @@ export function buildModel(a: ArchConfig, seed = 1): import('@tensorflow/tfjs').
   if (a.head === 'dense') e = new FastDense({ units: a.embedDim, name: 'embed', seed: nextSeed++ }).apply(e) as typeof e;
   else if (headWidth(a) !== a.embedDim) throw new RangeError(`with head 'concat', embedDim must be ${headWidth(a)} (the branch widths), got ${a.embedDim}`);
   e = new L2Normalize({ name: 'embedding' }).apply(e) as typeof e;
+  if (a.ldaSideDims > 0) {
+    statsNormed ??= new Standardize({ name: 'stats_norm' }).apply(statsIn) as typeof e;
+    let side = new FastDense({ units: a.ldaSideDims, name: 'side_lda', seed: nextSeed++ }).apply(statsNormed) as typeof e;
+    side = new L2Normalize({ name: 'side_l2' }).apply(side) as typeof e;
+    side = new ScalarGain({ name: 'side_gain', initValue: 1 }).apply(side) as typeof e;
+    e = tf.layers.concatenate({ name: 'fused' }).apply([e, side]) as typeof e;
+    e = new L2Normalize({ name: 'fused_embedding' }).apply(e) as typeof e;
+  }
   return tf.model({ inputs: [framesIn, statsIn], outputs: e, name: 'voxprint_embedder' });
 }

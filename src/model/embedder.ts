@@ -8,7 +8,7 @@ import { tf } from '../backend';
 import { AudioDecodeError, InvalidArgumentError } from '../errors';
 import { computeMfcc, DEFAULT_FEATURE_CONFIG, type FeatureConfig } from '../features/mfcc';
 import { selectSpeech } from './speech';
-import { buildModel, defaultArchConfig, type ArchConfig } from './architecture';
+import { buildModel, defaultArchConfig, outputDim, type ArchConfig } from './architecture';
 import type { ModelCard } from './card';
 import { prepareCrops, windowStarts, type FeatureMatrix } from './preprocess';
 import { Standardize } from './layers';
@@ -41,7 +41,7 @@ export class Embedder {
 
   /** Embedding dimension. */
   get dim(): number {
-    return this.arch.embedDim;
+    return outputDim(this.arch);
   }
 
   /**
@@ -58,7 +58,7 @@ export class Embedder {
    * `arch.windowFrames` frames; windows of equal length share a model call.
    */
   embedBatch(fs: FeatureMatrix[]): Float32Array[] {
-    const d = this.arch.embedDim;
+    const d = this.dim;
     const sums = fs.map(() => new Float32Array(d));
     // Group windows by length so each group is one [batch, frames, dim] call.
     const groups = new Map<number, { item: number; start: number }[]>();

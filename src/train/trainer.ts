@@ -20,7 +20,7 @@ import { TrainOptionsSchema, type TrainOptions, type TrainOptionsInput } from '.
 import { makeRng, type Rng } from './rng';
 import { PKSampler, pickDistinct, type SubBatch, type TrainItem } from './sampler';
 import { makeTrainLoss } from './loss';
-import { buildValSet, validate, type ValResult, type ValUtterance } from './validation';
+import { buildValSet, validate, type ValResult, type ValSet, type ValUtterance } from './validation';
 
 type Tensor = import('@tensorflow/tfjs').Tensor;
 type Tensor2D = import('@tensorflow/tfjs').Tensor2D;
@@ -127,7 +127,7 @@ function fitInputStats(e: Embedder, batches: PreparedBatch[]): void {
  * standardised statistics (long items in 2 s chunks), folded into one kernel and bias so the
  * branch starts as "LDA + cosine" and the triplet loss refines it.
  */
-function initStatsLda(e: Embedder, items: TrainItem[]): void {
+export function initLdaLayer(e: Embedder, items: TrainItem[], layer = 'stats_lda', dims = e.arch.statsLdaDims): void {
   const norm = e.model.getLayer('stats_norm').getWeights();
   const [shift, scale] = norm.map((w) => w.dataSync() as Float32Array);
   const rows: Float32Array[] = [];
@@ -144,19 +144,19 @@ function initStatsLda(e: Embedder, items: TrainItem[]): void {
       labels.push(String(it.label));
     }
   }
-  const lda = fitLda(rows, labels, { dims: e.arch.statsLdaDims, reg: 0.01 });
+  const lda = fitLda(rows, labels, { dims, reg: 0.01 });
   const d = lda.inDim;
   const k = lda.outDim;
-  const kernel = new Float32Array(d * e.arch.statsLdaDims);
-  const bias = new Float32Array(e.arch.statsLdaDims);
+  const kernel = new Float32Array(d * dims);
+  const bias = new Float32Array(dims);
   for (let j = 0; j < d; j++) {
     for (let c = 0; c < k; c++) {
       const w = lda.w[j * k + c] / lda.scale[j];
-      kernel[j * e.arch.statsLdaDims + c] = w;
+      kernel[j * dims + c] = w;
       bias[c] -= lda.mean[j] * w;
     }
   }
-  e.setDenseWeights('stats_lda', kernel, bias);
+  e.setDenseWeights(layer, kernel, bias);
 }
 
 function toTensors(b: PreparedBatch, e: Embedder): [Tensor, Tensor] {
@@ -166,19 +166,24 @@ function toTensors(b: PreparedBatch, e: Embedder): [Tensor, Tensor] {
   ];
 }
 
+export interface TrainingSet {
+  all: Utterance[];
+  trainUtts: Utterance[];
+  valUtts: Utterance[];
+  /** Every training file x variant with its label (speaker at one speed). */
+  items: TrainItem[];
+  labelOf: Map<string, number>;
+  valSet: ValSet;
+}
+
 /**
- * Trains an embedder. Emits progress through `onEvent`; throws CancelledError when `signal` aborts
- * (between steps), InvalidArgumentError for bad options or data.
+ * Lists the data, carves out the validation speakers, and loads (or computes and caches) the
+ * features of every training file x variant and of the validation files.
  */
-export async function train(input: TrainOptionsInput, onEvent: (e: TrainEvent) => void = () => {}, signal?: AbortSignal): Promise<TrainResult> {
-  const parsed = TrainOptionsSchema.safeParse(input);
-  if (!parsed.success) throw new InvalidArgumentError(`Invalid training options: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}.`);
-  const o = parsed.data;
-  const t0 = performance.now();
+export async function loadTrainingSet(o: TrainOptions, onEvent: (e: TrainEvent) => void = () => {}, signal?: AbortSignal): Promise<TrainingSet> {
   const all = listTrainingData(o.data, o.splits);
   const { train: trainUtts, val: valUtts } = splitValidation(all, o);
-  const cfg = { ...DEFAULT_FEATURE_CONFIG };
-  const cache = new FeatureCache(o.cacheDir, cfg, await loadNoises(o.data));
+  const cache = new FeatureCache(o.cacheDir, { ...DEFAULT_FEATURE_CONFIG }, await loadNoises(o.data));
 
   // Features for every (file, variant); speed variants are new speakers.
   const jobs: { u: Utterance; v: Variant; src: number }[] = [];
@@ -212,6 +217,20 @@ export async function train(input: TrainOptionsInput, onEvent: (e: TrainEvent) =
   }
   onEvent({ type: 'features', done: total, total });
   const valSet = buildValSet(valList, makeRng(o.valSeed + 1), 40);
+  return { all, trainUtts, valUtts, items, labelOf, valSet };
+}
+
+/**
+ * Trains an embedder. Emits progress through `onEvent`; throws CancelledError when `signal` aborts
+ * (between steps), InvalidArgumentError for bad options or data.
+ */
+export async function train(input: TrainOptionsInput, onEvent: (e: TrainEvent) => void = () => {}, signal?: AbortSignal): Promise<TrainResult> {
+  const parsed = TrainOptionsSchema.safeParse(input);
+  if (!parsed.success) throw new InvalidArgumentError(`Invalid training options: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}.`);
+  const o = parsed.data;
+  const t0 = performance.now();
+  const { all, trainUtts, valUtts, items, labelOf, valSet } = await loadTrainingSet(o, onEvent, signal);
+  const cfg = { ...DEFAULT_FEATURE_CONFIG };
 
   const rng: Rng = makeRng(o.seed);
   const sampler = new PKSampler(items, { p: o.p, k: o.k, quotas: o.quotas, shortCrop: o.shortCrop, longCrop: o.longCrop, shortGroups: o.shortGroups });
@@ -222,7 +241,8 @@ export async function train(input: TrainOptionsInput, onEvent: (e: TrainEvent) =
     return { parts: groups.map(prep).filter((x): x is PreparedBatch => !!x), labels: Int32Array.from(groups.flatMap((g) => g.labels)) };
   };
   fitInputStats(embedder, Array.from({ length: 8 }, () => sample().parts).flat());
-  if (embedder.arch.statsLdaDims > 0) initStatsLda(embedder, items);
+  if (embedder.arch.statsLdaDims > 0) initLdaLayer(embedder, items);
+  if (embedder.arch.ldaSideDims > 0) initLdaLayer(embedder, items, 'side_lda', embedder.arch.ldaSideDims);
 
   const totalSteps = o.epochs * o.stepsPerEpoch;
   const optimizer = tf.train.adam(o.lr);

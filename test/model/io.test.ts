@@ -86,6 +86,20 @@ describe('saveModel / loadModel', () => {
     l.dispose();
   });
 
+  it('round-trips a model with an LDA side branch fused after the embedding', async () => {
+    const e = createEmbedder({ seed: 6, arch: { ldaSideDims: 10 } });
+    expect(e.dim).toBe(e.arch.embedDim + 10);
+    const dir = join(root, 'm-side');
+    await saveModel(dir, e, card());
+    const l = await loadModel(dir);
+    const f = features(80, 7);
+    const want = e.embedFeatures(f);
+    expect(want.length).toBe(e.dim);
+    l.embedFeatures(f).forEach((v, k) => expect(v).toBeCloseTo(want[k], 5));
+    e.dispose();
+    l.dispose();
+  });
+
   it('replaces an existing model atomically and leaves no temp folders behind', async () => {
     const dir = join(root, 'm2');
     const e1 = createEmbedder({ seed: 1 });
