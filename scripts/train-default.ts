@@ -35,7 +35,7 @@ function readme(card: ModelCard, r: TrainResult, dev: DevResult[], base: Record<
 
 A ${card.params.toLocaleString('en')}-parameter speaker embedder trained from scratch with \`npm run train:default\`
 (scripts/train-default.ts), seed ${r.options.seed}, in ${(r.seconds / 60).toFixed(1)} minutes on the ${backend} backend
-(2-core machine, single thread, shared with other jobs). Output: ${a.embedDim}-d L2-normalised embeddings; score = cosine.
+(this 2-core machine, wasm compute on one thread). Output: ${a.embedDim}-d L2-normalised embeddings; score = cosine.
 
 ## Results on the dev lists (speakers never seen in training)
 
@@ -61,10 +61,10 @@ ${card.training.recipe}
 
 - Features: ${card.featureConfigKey} (Meyda MFCCs, 25 ms / 10 ms, 40 mel bands, 30 coefficients), speech selected with src/audio's VAD.
 - Architecture: frame branch = splice offsets [${a.splice.join(', ')}] of mean-normalised MFCCs, frame stride ${a.frameStride},
-  dense ReLU layers ${a.frameLayers.join('-')}, statistics pooling, dense ${a.frameEmbed}, L2; statistics branch = raw MFCC mean/std (60), ${
+  dense ReLU layers ${a.frameLayers.join('-')}, statistics pooling, dense ${a.frameEmbed}, L2; statistics branch = raw MFCC mean/std (60)${
     a.statsLdaDims > 0
-      ? `standardised, -> linear ${a.statsLdaDims} initialised with LDA on the training speakers + a zero-initialised residual MLP (${(a.statsLayers ?? []).join('-')}), L2`
-      : `-> dense ReLU ${(a.statsLayers ?? []).join('-')} -> dense ${a.statsEmbed}, L2`
+      ? `, standardised, -> linear ${a.statsLdaDims} initialised with LDA on the training speakers + a zero-initialised residual MLP (${(a.statsLayers ?? []).join('-')}), L2`
+      : ` -> dense ReLU ${(a.statsLayers ?? []).join('-')} -> dense ${a.statsEmbed}, L2`
   }; ${a.head === 'concat' ? `the embedding is the concatenation of the two branches (each with a trainable gain), ${a.embedDim}-d, L2` : `concatenation -> dense ${a.embedDim} -> L2`}.
   Long inputs are embedded in ${a.windowFrames / 100} s windows (hop ${a.windowHop / 100} s) and averaged.
 - Loss: ${card.training.loss}, mining ${card.training.mining}${card.training.margin !== undefined ? `, margin ${card.training.margin}` : ''}.
