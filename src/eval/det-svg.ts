@@ -41,10 +41,10 @@ export function probit(p: number): number {
 }
 
 // Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
-const COLOURS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000'];
+export const COLOURS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000'];
 const TICKS = [0.0001, 0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 0.9, 0.95];
 
-const esc = (s: string) => s.replace(/[<>&"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+export const esc = (s: string) => s.replace(/[<>&"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 const fmtPct = (p: number) => {
   const v = p * 100;
   return v >= 1 ? `${Number(v.toFixed(0))}` : `${Number(v.toPrecision(1))}`;
