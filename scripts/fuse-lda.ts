@@ -3,7 +3,8 @@
  * copied unchanged, a side branch (LDA of the raw MFCC statistics, fitted on the TRAIN speakers the
  * model was trained on) is concatenated after the embedding with a weight chosen on the validation
  * trials (held-out train speakers, never dev); then the dev lists are scored for the record.
- *   npx tsx scripts/fuse-lda.ts [--from models/default] [--out .cache/models/fused] [--dims 30]
+ *   npx tsx scripts/fuse-lda.ts [--from models/default] [--out .cache/models/fused] [--dims 30] [--originals]
+ * --originals fits the LDA on the unperturbed files only (speed 1.0), as the `lda` eval baseline does.
  */
 import { join } from 'node:path';
 import { initBackend, tf } from '../src/backend';
@@ -36,7 +37,10 @@ async function main(): Promise<void> {
     const w = layer.getWeights();
     if (w.length) fused.model.getLayer(layer.name).setWeights(w);
   }
-  initLdaLayer(fused, set.items, 'side_lda', dims);
+  const originals = process.argv.includes('--originals');
+  const speedOf = new Map([...set.labelOf].map(([k, v]) => [v, Number(k.slice(k.lastIndexOf('@') + 1))]));
+  const ldaItems = originals ? set.items.filter((it) => speedOf.get(it.label) === 1) : set.items;
+  initLdaLayer(fused, ldaItems, 'side_lda', dims);
   const setGain = (g: number) => {
     const t = tf.tensor1d([g]);
     fused.model.getLayer('side_gain').setWeights([t]);
@@ -77,8 +81,8 @@ async function main(): Promise<void> {
     createdAt: new Date().toISOString(),
     training: {
       ...card.training,
-      recipe: `${card.training.recipe} Fused after training with a fixed LDA-${dims} side branch on the raw MFCC statistics (fitted on the train speakers), weight ${best.gain} chosen on the validation trials from ${GAINS.join('/')} (scripts/fuse-lda.ts).`,
-      options: { ...(card.training.options ?? {}), fusion: { ldaSideDims: dims, sideGain: best.gain, tried } },
+      recipe: `${card.training.recipe} Fused after training with a fixed LDA-${dims} side branch on the raw MFCC statistics (fitted on the train speakers${originals ? ', unperturbed files' : ''}), weight ${best.gain} chosen on the validation trials from ${GAINS.join('/')} (scripts/fuse-lda.ts).`,
+      options: { ...(card.training.options ?? {}), fusion: { ldaSideDims: dims, sideGain: best.gain, originals, tried } },
     },
     evaluation,
     threshold: {
