@@ -6,7 +6,7 @@
  */
 import { scaleLinear } from 'd3-scale';
 import { line } from 'd3-shape';
-import { COLOURS, esc } from './det-svg';
+import { COLOURS, esc, svgStart } from './det-svg';
 
 export interface CurveSeries {
   label: string;
@@ -52,15 +52,7 @@ export function renderCurvesSvg(series: CurveSeries[], panels: CurvePanel[], opt
   const steps = series.flatMap((s) => s.points.map((p) => p.step));
   const x = scaleLinear().domain([Math.min(0, ...steps), Math.max(1, ...steps)]).range([0, pw]).nice();
 
-  const out: string[] = [];
-  out.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" ` +
-      `font-family="system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif" font-size="11">`,
-  );
-  out.push(`<title>${esc(opts.title ?? 'Training curves')}</title>`);
-  out.push(`<rect width="${W}" height="${H}" fill="#ffffff"/>`);
-  out.push(`<text x="${W / 2}" y="22" text-anchor="middle" font-size="15" font-weight="600">${esc(opts.title ?? 'Training curves')}</text>`);
-  if (opts.subtitle) out.push(`<text x="${W / 2}" y="40" text-anchor="middle" fill="#555" font-size="12">${esc(opts.subtitle)}</text>`);
+  const out = svgStart(W, H, 11, opts.title ?? 'Training curves', opts.subtitle);
 
   panels.forEach((panel, pi) => {
     const ox = (pi % cols) * cellW + m.left;

@@ -51,6 +51,19 @@ const fmtPct = (p: number) => {
 };
 const r2 = (v: number) => Math.round(v * 100) / 100;
 
+/** The opening lines of a standalone SVG: root element, title, white background, heading and optional subtitle. */
+export function svgStart(W: number, H: number, fontSize: number, title: string, subtitle?: string): string[] {
+  const out = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" ` +
+      `font-family="system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif" font-size="${fontSize}">`,
+    `<title>${esc(title)}</title>`,
+    `<rect width="${W}" height="${H}" fill="#ffffff"/>`,
+    `<text x="${W / 2}" y="22" text-anchor="middle" font-size="15" font-weight="600">${esc(title)}</text>`,
+  ];
+  if (subtitle) out.push(`<text x="${W / 2}" y="40" text-anchor="middle" fill="#555" font-size="12">${esc(subtitle)}</text>`);
+  return out;
+}
+
 export interface DetSummary {
   label: string;
   eer: number;
@@ -93,15 +106,7 @@ export function renderDetSvg(series: DetSeries[], opts: DetSvgOptions = {}): str
   const X = (pfa: number) => m.left + ((clampZ(pfa) - zlo) / (zhi - zlo)) * pw;
   const Y = (pmiss: number) => m.top + ph - ((clampZ(pmiss) - zlo) / (zhi - zlo)) * ph;
 
-  const out: string[] = [];
-  out.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" ` +
-      `font-family="system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif" font-size="12">`,
-  );
-  out.push(`<title>${esc(opts.title ?? 'DET curve')}</title>`);
-  out.push(`<rect width="${W}" height="${H}" fill="#ffffff"/>`);
-  out.push(`<text x="${W / 2}" y="22" text-anchor="middle" font-size="15" font-weight="600">${esc(opts.title ?? 'DET curve')}</text>`);
-  if (opts.subtitle) out.push(`<text x="${W / 2}" y="40" text-anchor="middle" fill="#555">${esc(opts.subtitle)}</text>`);
+  const out = svgStart(W, H, 12, opts.title ?? 'DET curve', opts.subtitle);
 
   // grid and ticks
   out.push(`<g stroke="#e3e3e3" stroke-width="1">`);
