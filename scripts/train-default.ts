@@ -20,6 +20,16 @@ const FLOORS: Record<string, number> = { 'dsp-dev': 4.0, 'libri-dev': 1.3, 'arab
 
 const pct = (x: number) => (100 * x).toFixed(2);
 
+/** Which weights were shipped: the best checkpoint, or the average of the last epochs' weights. */
+function weightsNote(r: TrainResult): string {
+  const a = r.averaged;
+  if (!a) return `best checkpoint: epoch ${r.bestEpoch}`;
+  const span = `epochs ${a.epochs[0]}-${a.epochs[a.epochs.length - 1]}`;
+  return a.kept
+    ? `weights averaged over the ends of ${span}: validation EER ${pct(a.valEer)}% against ${pct(a.bestSingleValEer)}% for the best single checkpoint (epoch ${r.bestEpoch})`
+    : `best checkpoint: epoch ${r.bestEpoch}; the average of ${span} validated at ${pct(a.valEer)}% against ${pct(a.bestSingleValEer)}%, so it was not kept`;
+}
+
 function readme(card: ModelCard, r: TrainResult, dev: DevResult[], base: Record<string, DevResult[]>, backend: string): string {
   const mit = readFileSync(join(DATA, 'dspspeech20/LICENSE'), 'utf8').trim();
   const b = (name: string, list: string) => base[name]?.find((x) => x.list === list);
@@ -68,7 +78,7 @@ ${card.training.recipe}
   }; ${a.head === 'concat' ? `the embedding is the concatenation of the two branches (each with a trainable gain), ${a.embedDim}-d, L2` : `concatenation -> dense ${a.embedDim} -> L2`}.
   Long inputs are embedded in ${a.windowFrames / 100} s windows (hop ${a.windowHop / 100} s) and averaged.
 - Loss: ${card.training.loss}, mining ${card.training.mining}${card.training.margin !== undefined ? `, margin ${card.training.margin}` : ''}.
-- ${r.steps} Adam steps (best checkpoint: epoch ${r.bestEpoch})${r.stoppedByTime ? ', cut short by the wall-clock safety limit' : ''}, batch P x K = ${r.options.p} x ${r.options.k}.
+- ${r.steps} Adam steps (${weightsNote(r)})${r.stoppedByTime ? ', cut short by the wall-clock safety limit' : ''}, batch P x K = ${r.options.p} x ${r.options.k}.
 - Why semi-hard triplet: see docs/results/losses.md (loss/mining comparison) and docs/results/recipe.md.
 
 Training curve (per epoch of ${r.options.stepsPerEpoch} steps; validation on held-out train speakers):

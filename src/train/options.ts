@@ -31,6 +31,12 @@ export const TrainOptionsSchema = z.object({
   seed: z.number().int().default(1),
   /** Wall-clock safety limit (seconds, features included): past it the current epoch ends early, is validated, and training stops (0 = none). Seeded runs are reproducible when it is not hit. */
   maxSeconds: z.number().nonnegative().default(0),
+  /**
+   * > 0: from this epoch on, the weights at the end of every epoch are averaged (stochastic weight
+   * averaging over the tail of the cosine schedule); at the end the average is validated and kept
+   * when its validation EER is at most the best single checkpoint's. 0 = off.
+   */
+  averageFrom: z.number().int().nonnegative().default(0),
   /** Stop after this many epochs without a better validation EER. */
   patience: z.number().int().positive().default(6),
   /** Speed-perturbation factors; each factor other than 1 makes new speakers. */

@@ -41,7 +41,19 @@ export type TrainEvent =
       best: boolean;
       seconds: number;
     }
-  | { type: 'done'; steps: number; seconds: number; bestEpoch: number; valEer: number };
+  | { type: 'done'; steps: number; seconds: number; bestEpoch: number; valEer: number; averaged?: AveragedWeights };
+
+/** The outcome of `averageFrom` (weight averaging over the last epochs). */
+export interface AveragedWeights {
+  /** The epochs whose end-of-epoch weights were averaged. */
+  epochs: number[];
+  /** Validation EER of the averaged weights. */
+  valEer: number;
+  /** Validation EER of the best single checkpoint, the alternative. */
+  bestSingleValEer: number;
+  /** True when the average became the model (its validation EER was at most the best checkpoint's). */
+  kept: boolean;
+}
 
 export interface TrainResult {
   embedder: Embedder;
@@ -54,6 +66,8 @@ export interface TrainResult {
   data: { corpus: string; speakers: number; clips: number }[];
   /** True when `maxSeconds` cut the run short. */
   stoppedByTime: boolean;
+  /** Set when `averageFrom` was on and at least two epochs were averaged. */
+  averaged?: AveragedWeights;
 }
 
 function checkCancel(signal?: AbortSignal): void {
@@ -268,6 +282,10 @@ export async function train(input: TrainOptionsInput, onEvent: (e: TrainEvent) =
   const history: TrainResult['history'] = [];
   let step = 0;
   let stoppedByTime = false;
+  // Running sum of end-of-epoch weights for `averageFrom`.
+  let sum: Tensor[] = [];
+  const summed: number[] = [];
+  let averaged: AveragedWeights | undefined;
   try {
     for (let epoch = 1; epoch <= o.epochs; epoch++) {
       let lossSum = 0;
@@ -328,17 +346,33 @@ export async function train(input: TrainOptionsInput, onEvent: (e: TrainEvent) =
       };
       history.push(ev);
       onEvent(ev);
+      if (o.averageFrom > 0 && epoch >= o.averageFrom) {
+        const w = embedder.model.getWeights();
+        const next = sum.length ? w.map((t, i) => tf.add(sum[i], t)) : w.map((t) => t.clone());
+        tf.dispose(sum);
+        sum = next;
+        summed.push(epoch);
+      }
       if (epoch - best.epoch >= o.patience || stoppedByTime) break;
     }
-    if (best.weights.length) embedder.model.setWeights(best.weights);
+    if (summed.length >= 2 && valSet.trials.length) {
+      const mean = sum.map((t) => tf.div(t, summed.length));
+      embedder.model.setWeights(mean);
+      tf.dispose(mean);
+      const v = validate(embedder, valSet);
+      averaged = { epochs: summed, valEer: v.meanEer, bestSingleValEer: best.eer, kept: v.meanEer <= best.eer };
+      if (averaged.kept) bestVal = v;
+    }
+    if (!averaged?.kept && best.weights.length) embedder.model.setWeights(best.weights);
   } catch (e) {
     embedder.dispose();
     throw e;
   } finally {
     tf.dispose(best.weights);
+    tf.dispose(sum);
     optimizer.dispose();
   }
   const seconds = (performance.now() - t0) / 1000;
-  onEvent({ type: 'done', steps: step, seconds, bestEpoch: best.epoch, valEer: best.eer });
-  return { embedder, options: o, steps: step, seconds, bestEpoch: best.epoch, validation: bestVal!, history, data, stoppedByTime };
+  onEvent({ type: 'done', steps: step, seconds, bestEpoch: best.epoch, valEer: averaged?.kept ? averaged.valEer : best.eer, ...(averaged ? { averaged } : {}) });
+  return { embedder, options: o, steps: step, seconds, bestEpoch: best.epoch, validation: bestVal!, history, data, stoppedByTime, ...(averaged ? { averaged } : {}) };
 }

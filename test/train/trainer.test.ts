@@ -80,6 +80,32 @@ describe('train', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('averages the end-of-epoch weights from averageFrom on, keeps the average only when validation prefers it, and leaks nothing', async () => {
+    const before = tf.memory().numTensors;
+    const opts = { ...tiny, epochs: 3, patience: 3 };
+    const events: TrainEvent[] = [];
+    const avg = await train({ ...opts, averageFrom: 2 }, (e) => events.push(e));
+    expect(avg.averaged?.epochs).toEqual([2, 3]);
+    expect(avg.averaged!.bestSingleValEer).toBe(Math.min(...avg.history.map((h) => h.valEer)));
+    expect(avg.averaged!.kept).toBe(avg.averaged!.valEer <= avg.averaged!.bestSingleValEer);
+    // the reported validation (and so the card's threshold) is that of the weights that were kept
+    expect(avg.validation.meanEer).toBe(avg.averaged!.kept ? avg.averaged!.valEer : avg.averaged!.bestSingleValEer);
+    const done = events[events.length - 1] as Extract<TrainEvent, { type: 'done' }>;
+    expect(done.averaged).toEqual(avg.averaged);
+    // The same seed without averaging follows the same trajectory: the epoch curves match, and the
+    // final weights are the average of epochs 2 and 3 exactly when the average was kept.
+    const plain = await train(opts);
+    expect(plain.averaged).toBeUndefined();
+    expect(plain.history.map((h) => h.valEer)).toEqual(avg.history.map((h) => h.valEer));
+    const wa = avg.embedder.model.getWeights().map((w) => Array.from(w.dataSync()));
+    const wp = plain.embedder.model.getWeights().map((w) => Array.from(w.dataSync()));
+    if (avg.averaged!.kept) expect(wa).not.toEqual(wp);
+    else expect(wa).toEqual(wp);
+    avg.embedder.dispose();
+    plain.embedder.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('initialises the statistics branch with LDA (non-zero kernel) and a zero residual', async () => {
     const r = await train({
       ...tiny,
