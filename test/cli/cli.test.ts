@@ -45,7 +45,7 @@ describe('voxprint CLI (in-process)', () => {
     const v = await run('--version', '--json');
     expect(v.code).toBe(0);
     expect(v.json()).toMatchObject({ version: expect.any(String), backend: expect.stringMatching(/wasm|tensorflow|cpu/) });
-    for (const bad of [['frobnicate'], ['train'], ['train', '--out', 'x', '--loss', 'hinge'], ['threshold', '2'], ['verify', 'x'], ['identify', 'a.wav', '--top', 'abc'], ['list', '--nope'], ['eval'], ['--store']]) {
+    for (const bad of [['frobnicate'], ['train'], ['train', '--out', 'x', '--loss', 'hinge'], ['train', '--out', 'x', '--average-from', '0'], ['threshold', '2'], ['verify', 'x'], ['identify', 'a.wav', '--top', 'abc'], ['list', '--nope'], ['eval'], ['--store']]) {
       const r = await run(...bad);
       expect(r.code, bad.join(' ')).toBe(2);
       expect(r.err).toMatch(/^voxprint: /);

@@ -27,6 +27,7 @@ export const trainCmd: CommandSpec = {
     epochs: { type: 'string', value: 'N', help: 'epochs' },
     lr: { type: 'string', value: 'LR', help: 'learning rate' },
     seed: { type: 'string', value: 'S', help: 'random seed (seeded runs repeat)' },
+    'average-from': { type: 'string', value: 'EPOCH', help: 'average the weights of every epoch from EPOCH on (SWA); kept when validation prefers it' },
   },
   examples: ['voxprint train --out models/mine --epochs 5', 'voxprint train --out models/mine --data ~/my-voices --loss infonce'],
   async run(ctx, v) {
@@ -46,6 +47,7 @@ export const trainCmd: CommandSpec = {
       ...(v.epochs ? { epochs: intOption('epochs', v.epochs, 1, 10_000) } : {}),
       ...(v.lr ? { lr: numberOption('--lr', v.lr, 1e-8, 1) } : {}),
       ...(v.seed ? { seed: intOption('seed', v.seed, -(2 ** 31), 2 ** 31 - 1) } : {}),
+      ...(v['average-from'] ? { averageFrom: intOption('average-from', v['average-from'], 1, 10_000) } : {}),
     };
     const { trainInWorker } = await import('../../train/worker');
     const onEvent = (e: TrainEvent) => {
