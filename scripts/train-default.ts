@@ -110,7 +110,10 @@ async function main(): Promise<void> {
   const backend = await initBackend();
   const t0 = performance.now();
   // --next trains the candidate recipe (src/train/default-recipe.ts) instead of the shipped one.
-  const recipe = process.argv.includes('--next') ? NEXT_RECIPE : DEFAULT_RECIPE;
+  const chosen = process.argv.includes('--next') ? NEXT_RECIPE : DEFAULT_RECIPE;
+  // --average-from E: the same recipe with weight averaging from epoch E on (a what-if for recipe.md)
+  const a = process.argv.indexOf('--average-from');
+  const recipe = a >= 0 ? { ...chosen, averageFrom: Number(process.argv[a + 1]) } : chosen;
   const r = await train({ ...recipe, data: DATA, splits: join(DATA, 'splits.json') }, (e) => {
     if (e.type === 'features' && e.done % 2000 < 200) console.log(`features ${e.done}/${e.total}`);
     else if (e.type === 'start') console.log(JSON.stringify(e));
