@@ -41,6 +41,8 @@ export const TrainOptionsSchema = z.object({
   patience: z.number().int().positive().default(6),
   /** Speed-perturbation factors; each factor other than 1 makes new speakers. */
   speeds: z.array(z.number().positive()).default([0.9, 1, 1.1]),
+  /** Per-corpus speed factors that replace `speeds` for that corpus (augmentation as a per-domain choice). */
+  speedsByCorpus: z.record(z.string(), z.array(z.number().positive()).min(1)).default({}),
   /** Channel augmentations per corpus (each adds one augmented copy of every file). */
   augment: z.record(z.string(), z.array(ChannelAugSchema)).default({}),
   /** Share of each batch's speakers per corpus; unlisted corpora share the rest equally. */

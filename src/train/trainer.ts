@@ -202,7 +202,7 @@ export async function loadTrainingSet(o: TrainOptions, onEvent: (e: TrainEvent) 
   // Features for every (file, variant); speed variants are new speakers.
   const jobs: { u: Utterance; v: Variant; src: number }[] = [];
   trainUtts.forEach((u, src) => {
-    for (const speed of o.speeds) {
+    for (const speed of o.speedsByCorpus[u.corpus] ?? o.speeds) {
       jobs.push({ u, v: { speed, channel: 'clean', rep: 0 }, src });
       for (const ch of o.augment[u.corpus] ?? []) jobs.push({ u, v: { speed, channel: ch, rep: 0 }, src });
     }

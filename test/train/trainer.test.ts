@@ -106,6 +106,21 @@ describe('train', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('takes speed perturbation per corpus: speedsByCorpus replaces speeds for the corpora it names', async () => {
+    const labels = async (o: object) => {
+      let n = -1;
+      const r = await train({ ...tiny, epochs: 1, stepsPerEpoch: 1, ...o }, (e) => {
+        if (e.type === 'start') n = e.labels;
+      });
+      r.embedder.dispose();
+      return n;
+    };
+    // 6 speakers, 2 of them held out for validation: 4 training speakers, x3 with three speeds
+    expect(await labels({ speeds: [0.9, 1, 1.1] })).toBe(12);
+    expect(await labels({ speeds: [0.9, 1, 1.1], speedsByCorpus: { user: [1] } })).toBe(4);
+    expect(await labels({ speeds: [1], speedsByCorpus: { other: [0.9, 1.1] } })).toBe(4);
+  });
+
   it('initialises the statistics branch with LDA (non-zero kernel) and a zero residual', async () => {
     const r = await train({
       ...tiny,
