@@ -9,3 +9,5 @@ run '{"epochs":6,"stepsPerEpoch":100,"shortGroups":3}' abl-base
 run '{"epochs":6,"stepsPerEpoch":100,"shortGroups":3,"speeds":[1]}' abl-nospeed
 run '{"epochs":6,"stepsPerEpoch":100,"shortGroups":3,"arch":{"statsLayers":null}}' abl-nostats
 run '{"epochs":6,"stepsPerEpoch":100,"shortGroups":3,"quotas":{"librispeech":0.85,"dspspeech20":0.07,"arabic-speech-commands":0.08}}' abl-natural
+run '{"epochs":6,"stepsPerEpoch":100,"shortGroups":3,"speedsByCorpus":{"librispeech":[1]}}' abl-speed-short
+run '{"epochs":6,"stepsPerEpoch":100,"shortGroups":3,"augment":{"arabic-speech-commands":["noise"]}}' abl-arabic-noise
