@@ -113,7 +113,12 @@ async function main(): Promise<void> {
   const chosen = process.argv.includes('--next') ? NEXT_RECIPE : DEFAULT_RECIPE;
   // --average-from E: the same recipe with weight averaging from epoch E on (a what-if for recipe.md)
   const a = process.argv.indexOf('--average-from');
-  const recipe = a >= 0 ? { ...chosen, averageFrom: Number(process.argv[a + 1]) } : chosen;
+  const sf = process.argv.indexOf('--select-from');
+  const recipe = {
+    ...chosen,
+    ...(a >= 0 ? { averageFrom: Number(process.argv[a + 1]) } : {}),
+    ...(sf >= 0 ? { selectFrom: Number(process.argv[sf + 1]) } : {}),
+  };
   const r = await train({ ...recipe, data: DATA, splits: join(DATA, 'splits.json') }, (e) => {
     if (e.type === 'features' && e.done % 2000 < 200) console.log(`features ${e.done}/${e.total}`);
     else if (e.type === 'start') console.log(JSON.stringify(e));

@@ -37,6 +37,11 @@ export const TrainOptionsSchema = z.object({
    * when its validation EER is at most the best single checkpoint's. 0 = off.
    */
   averageFrom: z.number().int().nonnegative().default(0),
+  /**
+   * Only checkpoints from this epoch on can become the model (earlier epochs are still validated
+   * and reported). A small validation set can crown an undertrained early checkpoint by noise.
+   */
+  selectFrom: z.number().int().positive().default(1),
   /** Stop after this many epochs without a better validation EER. */
   patience: z.number().int().positive().default(6),
   /** Speed-perturbation factors; each factor other than 1 makes new speakers. */

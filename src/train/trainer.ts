@@ -326,7 +326,7 @@ export async function train(input: TrainOptionsInput, onEvent: (e: TrainEvent) =
       checkCancel(signal);
       // Without validation speakers (tiny user data sets) the last epoch is the model.
       const v = valSet.trials.length ? validate(embedder, valSet) : noValidation();
-      const isBest = v.meanEer <= best.eer || !valSet.trials.length;
+      const isBest = (epoch >= o.selectFrom && v.meanEer <= best.eer) || !valSet.trials.length || (best.epoch < 0 && (epoch === o.epochs || stoppedByTime));
       if (isBest) {
         tf.dispose(best.weights);
         best = { eer: v.meanEer, epoch, weights: embedder.model.getWeights().map((w) => w.clone()) };
@@ -353,7 +353,7 @@ export async function train(input: TrainOptionsInput, onEvent: (e: TrainEvent) =
         sum = next;
         summed.push(epoch);
       }
-      if (epoch - best.epoch >= o.patience || stoppedByTime) break;
+      if (epoch - Math.max(best.epoch, o.selectFrom - 1) >= o.patience || stoppedByTime) break;
     }
     if (summed.length >= 2 && valSet.trials.length) {
       const mean = sum.map((t) => tf.div(t, summed.length));

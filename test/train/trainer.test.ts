@@ -121,6 +121,17 @@ describe('train', () => {
     expect(await labels({ speeds: [1], speedsByCorpus: { other: [0.9, 1.1] } })).toBe(4);
   });
 
+  it('selectFrom keeps earlier checkpoints out of the running, and still returns a model when it is past the last epoch', async () => {
+    const late = await train({ ...tiny, epochs: 3, patience: 3, selectFrom: 3 });
+    expect(late.bestEpoch).toBe(3);
+    expect(late.history).toHaveLength(3);
+    late.embedder.dispose();
+    const never = await train({ ...tiny, epochs: 2, selectFrom: 5 });
+    expect(never.bestEpoch).toBe(2);
+    expect(never.validation.meanEer).toBe(never.history[1].valEer);
+    never.embedder.dispose();
+  });
+
   it('initialises the statistics branch with LDA (non-zero kernel) and a zero residual', async () => {
     const r = await train({
       ...tiny,
