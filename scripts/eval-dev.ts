@@ -12,7 +12,8 @@ import { decodeAudioFile } from '../src/audio/decode';
 import { ldaBaseline, ldaEmbed, mfccStatsOfFile } from '../src/eval/baselines';
 import { runTrials, type EmbedFn, type EvalReport } from '../src/eval/runner';
 import { readTrialsFile } from '../src/eval/trials';
-import { loadModel, type Embedder } from '../src/model';
+import { loadModel, type Embedder, type EvalResult } from '../src/model';
+import type { ValResult } from '../src/train/validation';
 
 export const DEV_LISTS = ['dsp-dev', 'libri-dev', 'arabic-dev'] as const;
 
@@ -45,6 +46,24 @@ export function evalDev(embedder: Embedder, data = '../shared/data', lists: read
 export async function evalBaselines(data = '../shared/data'): Promise<Record<'mfcc-stats' | 'lda', DevResult[]>> {
   const { model } = await ldaBaseline({ splitsFile: join(data, 'splits.json'), cacheDir: '.cache' });
   return { 'mfcc-stats': await evalDevWith(mfccStatsOfFile, data), lda: await evalDevWith(ldaEmbed(model), data) };
+}
+
+/** Model-card evaluation records: the validation EERs per corpus (held-out train speakers), then each dev list with both baselines beside it. */
+export function evaluationRecords(dev: DevResult[], baselines: Record<string, DevResult[]>, val?: ValResult): Record<string, EvalResult> {
+  const out: Record<string, EvalResult> = {};
+  for (const [c, v] of Object.entries(val?.byCorpus ?? {})) {
+    out[`validation/${c}`] = { trials: `validation trials, held-out train speakers of ${c}`, eer: v.eer, minDcf: v.minDcf, eerThreshold: v.threshold };
+  }
+  for (const d of dev) {
+    out[d.list] = {
+      trials: `${d.list}.trials.txt`,
+      eer: d.eer,
+      minDcf: d.minDcf,
+      eerThreshold: d.eerThreshold,
+      baselines: Object.fromEntries(Object.entries(baselines).map(([n, rs]) => [`${n} EER`, rs.find((x) => x.list === d.list)!.eer])),
+    };
+  }
+  return out;
 }
 
 export function formatDev(rs: DevResult[]): string {

@@ -8,12 +8,12 @@
  */
 import { join } from 'node:path';
 import { initBackend, tf } from '../src/backend';
-import { createEmbedder, loadModel, saveModel, type EvalResult } from '../src/model';
+import { createEmbedder, loadModel, saveModel } from '../src/model';
 import { DEFAULT_RECIPE } from '../src/train/default-recipe';
 import { TrainOptionsSchema } from '../src/train/options';
 import { initLdaLayer, loadTrainingSet } from '../src/train/trainer';
 import { validate } from '../src/train/validation';
-import { evalBaselines, evalDev, formatDev } from './eval-dev';
+import { evalBaselines, evalDev, evaluationRecords, formatDev } from './eval-dev';
 
 const DATA = '../shared/data';
 const GAINS = [0.25, 0.35, 0.5, 0.7, 1.0];
@@ -62,19 +62,7 @@ async function main(): Promise<void> {
   const dev = await evalDev(fused, DATA);
   console.log(formatDev(dev));
   const baselines = await evalBaselines(DATA);
-  const evaluation: Record<string, EvalResult> = {};
-  for (const [c, v] of Object.entries(val.byCorpus)) {
-    evaluation[`validation/${c}`] = { trials: `validation trials, held-out train speakers of ${c}`, eer: v.eer, minDcf: v.minDcf, eerThreshold: v.threshold };
-  }
-  for (const d of dev) {
-    evaluation[d.list] = {
-      trials: `${d.list}.trials.txt`,
-      eer: d.eer,
-      minDcf: d.minDcf,
-      eerThreshold: d.eerThreshold,
-      baselines: Object.fromEntries(Object.entries(baselines).map(([n, rs]) => [`${n} EER`, rs.find((x) => x.list === d.list)!.eer])),
-    };
-  }
+  const evaluation = evaluationRecords(dev, baselines, val);
   const card = base.card!;
   await saveModel(out, fused, {
     id: `${card.id.replace(/-v\d+$/, '')}-lda-fused`,

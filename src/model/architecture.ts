@@ -47,6 +47,13 @@ export const ArchConfigSchema = z.object({
    * (score-level fusion of the learned embedding with the classic LDA baseline, as one model).
    */
   ldaSideDims: z.number().int().nonnegative().default(0),
+  /**
+   * > 1: an ensemble of this many towers of the same shape on the same inputs (each trained on its
+   * own, then composed by src/model/ensemble.ts). Their L2-normalised embeddings are concatenated
+   * and re-normalised, so the cosine of two ensemble embeddings is the mean of the members' cosines.
+   * Member 1's layers keep the plain names; member i's are prefixed `m{i}_`.
+   */
+  members: z.number().int().positive().default(1),
 });
 export type ArchConfig = z.infer<typeof ArchConfigSchema>;
 
@@ -70,7 +77,12 @@ export function defaultArchConfig(numCoeffs: number, over: Partial<ArchConfig> =
 
 /** Length of the model's output embedding. */
 export function outputDim(a: ArchConfig): number {
-  return a.embedDim + a.ldaSideDims;
+  return a.members * a.embedDim + a.ldaSideDims;
+}
+
+/** The layer-name prefix of ensemble member `i` (0-based): none for the first, `m{i+1}_` after it. */
+export function memberPrefix(i: number): string {
+  return i === 0 ? '' : `m${i + 1}_`;
 }
 
 export function frameInputDim(a: ArchConfig): number {
@@ -92,55 +104,81 @@ export function headWidth(a: ArchConfig): number {
   return (hasFrameBranch(a) ? a.frameEmbed : 0) + stats;
 }
 
-/** Builds a randomly initialised LayersModel for `a` (inputs [frames, stats], output [batch, embedDim]). */
+type SymbolicTensor = import('@tensorflow/tfjs').SymbolicTensor;
+
+/** Builds a randomly initialised LayersModel for `a` (inputs [frames, stats], output [batch, outputDim(a)]). */
 export function buildModel(a: ArchConfig, seed = 1): import('@tensorflow/tfjs').LayersModel {
-  let nextSeed = seed * 1000;
   if (!hasFrameBranch(a) && !hasStatsBranch(a)) throw new RangeError('the architecture needs at least one branch');
+  if (a.members > 1 && a.ldaSideDims > 0) throw new RangeError('an ensemble (members > 1) cannot also have an LDA side branch');
+  if (a.head === 'concat' && headWidth(a) !== a.embedDim) {
+    throw new RangeError(`with head 'concat', embedDim must be ${headWidth(a)} (the branch widths), got ${a.embedDim}`);
+  }
   const framesIn = tf.input({ shape: [null, frameInputDim(a)], name: 'frames' });
   const statsIn = tf.input({ shape: [statsInputDim(a)], name: 'stats' });
-  const parts: import('@tensorflow/tfjs').SymbolicTensor[] = [];
-  if (hasFrameBranch(a)) {
-    let h = new Standardize({ name: 'frame_norm' }).apply(framesIn) as import('@tensorflow/tfjs').SymbolicTensor;
-    a.frameLayers.forEach((units, i) => {
-      h = new FastDense({ units, activation: 'relu', name: `tdnn${i + 1}`, seed: nextSeed++ }).apply(h) as typeof h;
-    });
-    h = new StatsPooling({ name: 'stats_pool' }).apply(h) as typeof h;
-    h = new FastDense({ units: a.frameEmbed, name: 'frame_embed', seed: nextSeed++ }).apply(h) as typeof h;
-    h = new L2Normalize({ name: 'frame_l2' }).apply(h) as typeof h;
-    parts.push(new ScalarGain({ name: 'frame_gain', initValue: 1 }).apply(h) as typeof h);
-  }
-  let statsNormed: import('@tensorflow/tfjs').SymbolicTensor | undefined;
-  if (hasStatsBranch(a)) {
-    let s = new Standardize({ name: 'stats_norm' }).apply(statsIn) as import('@tensorflow/tfjs').SymbolicTensor;
-    statsNormed = s;
-    if (a.statsLdaDims > 0) {
-      const lda = new FastDense({ units: a.statsLdaDims, name: 'stats_lda', seed: nextSeed++ }).apply(s) as typeof s;
-      let r = lda;
-      for (const [i, units] of (a.statsLayers ?? []).entries()) {
-        r = new FastDense({ units, activation: 'relu', name: `stats_mlp${i + 1}`, seed: nextSeed++ }).apply(r) as typeof s;
-      }
-      r = new FastDense({ units: a.statsLdaDims, name: 'stats_residual', zeroInit: true }).apply(r) as typeof s;
-      s = tf.layers.add({ name: 'stats_sum' }).apply([lda, r]) as typeof s;
-    } else {
-      for (const [i, units] of (a.statsLayers ?? []).entries()) {
-        s = new FastDense({ units, activation: 'relu', name: `stats_mlp${i + 1}`, seed: nextSeed++ }).apply(s) as typeof s;
-      }
-      s = new FastDense({ units: a.statsEmbed, name: 'stats_embed', seed: nextSeed++ }).apply(s) as typeof s;
+  let e: SymbolicTensor;
+  if (a.members === 1) {
+    const t = buildTower(a, framesIn, statsIn, seed * 1000, '');
+    e = t.embedding;
+    if (a.ldaSideDims > 0) {
+      const statsNormed = t.statsNormed ?? (new Standardize({ name: 'stats_norm' }).apply(statsIn) as SymbolicTensor);
+      let side = new FastDense({ units: a.ldaSideDims, name: 'side_lda', seed: t.nextSeed }).apply(statsNormed) as SymbolicTensor;
+      side = new L2Normalize({ name: 'side_l2' }).apply(side) as SymbolicTensor;
+      side = new ScalarGain({ name: 'side_gain', initValue: 1 }).apply(side) as SymbolicTensor;
+      e = tf.layers.concatenate({ name: 'fused' }).apply([e, side]) as SymbolicTensor;
+      e = new L2Normalize({ name: 'fused_embedding' }).apply(e) as SymbolicTensor;
     }
-    s = new L2Normalize({ name: 'stats_l2' }).apply(s) as typeof s;
-    parts.push(new ScalarGain({ name: 'stats_gain', initValue: 1 }).apply(s) as typeof s);
-  }
-  let e = parts.length === 1 ? parts[0] : (tf.layers.concatenate({ name: 'concat' }).apply(parts) as (typeof parts)[0]);
-  if (a.head === 'dense') e = new FastDense({ units: a.embedDim, name: 'embed', seed: nextSeed++ }).apply(e) as typeof e;
-  else if (headWidth(a) !== a.embedDim) throw new RangeError(`with head 'concat', embedDim must be ${headWidth(a)} (the branch widths), got ${a.embedDim}`);
-  e = new L2Normalize({ name: 'embedding' }).apply(e) as typeof e;
-  if (a.ldaSideDims > 0) {
-    statsNormed ??= new Standardize({ name: 'stats_norm' }).apply(statsIn) as typeof e;
-    let side = new FastDense({ units: a.ldaSideDims, name: 'side_lda', seed: nextSeed++ }).apply(statsNormed) as typeof e;
-    side = new L2Normalize({ name: 'side_l2' }).apply(side) as typeof e;
-    side = new ScalarGain({ name: 'side_gain', initValue: 1 }).apply(side) as typeof e;
-    e = tf.layers.concatenate({ name: 'fused' }).apply([e, side]) as typeof e;
-    e = new L2Normalize({ name: 'fused_embedding' }).apply(e) as typeof e;
+  } else {
+    const towers = Array.from({ length: a.members }, (_, i) => buildTower(a, framesIn, statsIn, seed * 1000 + 100 * i, memberPrefix(i)).embedding);
+    e = tf.layers.concatenate({ name: 'members' }).apply(towers) as SymbolicTensor;
+    e = new L2Normalize({ name: 'ensemble_embedding' }).apply(e) as SymbolicTensor;
   }
   return tf.model({ inputs: [framesIn, statsIn], outputs: e, name: 'voxprint_embedder' });
+}
+
+/** One embedder tower (frame branch + statistics branch + head + L2), its layers named with `prefix`. */
+function buildTower(
+  a: ArchConfig,
+  framesIn: SymbolicTensor,
+  statsIn: SymbolicTensor,
+  firstSeed: number,
+  prefix: string,
+): { embedding: SymbolicTensor; statsNormed?: SymbolicTensor; nextSeed: number } {
+  let nextSeed = firstSeed;
+  const n = (name: string) => prefix + name;
+  const parts: SymbolicTensor[] = [];
+  if (hasFrameBranch(a)) {
+    let h = new Standardize({ name: n('frame_norm') }).apply(framesIn) as SymbolicTensor;
+    a.frameLayers.forEach((units, i) => {
+      h = new FastDense({ units, activation: 'relu', name: n(`tdnn${i + 1}`), seed: nextSeed++ }).apply(h) as SymbolicTensor;
+    });
+    h = new StatsPooling({ name: n('stats_pool') }).apply(h) as SymbolicTensor;
+    h = new FastDense({ units: a.frameEmbed, name: n('frame_embed'), seed: nextSeed++ }).apply(h) as SymbolicTensor;
+    h = new L2Normalize({ name: n('frame_l2') }).apply(h) as SymbolicTensor;
+    parts.push(new ScalarGain({ name: n('frame_gain'), initValue: 1 }).apply(h) as SymbolicTensor);
+  }
+  let statsNormed: SymbolicTensor | undefined;
+  if (hasStatsBranch(a)) {
+    let s = new Standardize({ name: n('stats_norm') }).apply(statsIn) as SymbolicTensor;
+    statsNormed = s;
+    if (a.statsLdaDims > 0) {
+      const lda = new FastDense({ units: a.statsLdaDims, name: n('stats_lda'), seed: nextSeed++ }).apply(s) as SymbolicTensor;
+      let r = lda;
+      for (const [i, units] of (a.statsLayers ?? []).entries()) {
+        r = new FastDense({ units, activation: 'relu', name: n(`stats_mlp${i + 1}`), seed: nextSeed++ }).apply(r) as SymbolicTensor;
+      }
+      r = new FastDense({ units: a.statsLdaDims, name: n('stats_residual'), zeroInit: true }).apply(r) as SymbolicTensor;
+      s = tf.layers.add({ name: n('stats_sum') }).apply([lda, r]) as SymbolicTensor;
+    } else {
+      for (const [i, units] of (a.statsLayers ?? []).entries()) {
+        s = new FastDense({ units, activation: 'relu', name: n(`stats_mlp${i + 1}`), seed: nextSeed++ }).apply(s) as SymbolicTensor;
+      }
+      s = new FastDense({ units: a.statsEmbed, name: n('stats_embed'), seed: nextSeed++ }).apply(s) as SymbolicTensor;
+    }
+    s = new L2Normalize({ name: n('stats_l2') }).apply(s) as SymbolicTensor;
+    parts.push(new ScalarGain({ name: n('stats_gain'), initValue: 1 }).apply(s) as SymbolicTensor);
+  }
+  let e = parts.length === 1 ? parts[0] : (tf.layers.concatenate({ name: n('concat') }).apply(parts) as SymbolicTensor);
+  if (a.head === 'dense') e = new FastDense({ units: a.embedDim, name: n('embed'), seed: nextSeed++ }).apply(e) as SymbolicTensor;
+  e = new L2Normalize({ name: n('embedding') }).apply(e) as SymbolicTensor;
+  return { embedding: e, statsNormed, nextSeed };
 }

@@ -8,7 +8,7 @@ import { tf } from '../backend';
 import { AudioDecodeError, InvalidArgumentError } from '../errors';
 import { computeMfcc, DEFAULT_FEATURE_CONFIG, type FeatureConfig } from '../features/mfcc';
 import { selectSpeech } from './speech';
-import { buildModel, defaultArchConfig, outputDim, type ArchConfig } from './architecture';
+import { buildModel, defaultArchConfig, memberPrefix, outputDim, type ArchConfig } from './architecture';
 import type { ModelCard } from './card';
 import { prepareCrops, windowStarts, type FeatureMatrix } from './preprocess';
 import { Standardize } from './layers';
@@ -112,10 +112,12 @@ export class Embedder {
     });
   }
 
-  /** Sets the fixed input standardisation layers (training-set statistics). */
+  /** Sets the fixed input standardisation layers (training-set statistics), in every ensemble member. */
   setInputStats(which: 'frame_norm' | 'stats_norm', shift: Float32Array, scale: Float32Array): void {
-    const layer = this.model.layers.find((l) => l.name === which);
-    if (layer instanceof Standardize) layer.setStats(shift, scale);
+    for (let i = 0; i < this.arch.members; i++) {
+      const layer = this.model.layers.find((l) => l.name === memberPrefix(i) + which);
+      if (layer instanceof Standardize) layer.setStats(shift, scale);
+    }
   }
 
   /** Overwrites a dense layer's kernel [in, out] and bias [out] (e.g. an LDA initialisation). */

@@ -11,7 +11,7 @@ import { CancelledError, InvalidArgumentError } from '../errors';
 import { decodeAudioFile } from '../audio/decode';
 import { DEFAULT_FEATURE_CONFIG } from '../features/mfcc';
 import { createEmbedder, type Embedder } from '../model/embedder';
-import { frameInputDim, statsInputDim } from '../model/architecture';
+import { frameInputDim, memberPrefix, statsInputDim } from '../model/architecture';
 import { prepareCrops, utteranceStats, type PreparedBatch } from '../model/preprocess';
 import { fitLda } from '../eval/lda';
 import { FeatureCache, type Variant } from './cache';
@@ -41,7 +41,7 @@ export type TrainEvent =
       best: boolean;
       seconds: number;
     }
-  | { type: 'done'; steps: number; seconds: number; bestEpoch: number; valEer: number; averaged?: AveragedWeights };
+  | { type: 'done'; steps: number; seconds: number; bestEpoch: number; valEer: number; stoppedByTime: boolean; averaged?: AveragedWeights };
 
 /** The outcome of `averageFrom` (weight averaging over the last epochs). */
 export interface AveragedWeights {
@@ -255,7 +255,8 @@ export async function train(input: TrainOptionsInput, onEvent: (e: TrainEvent) =
     return { parts: groups.map(prep).filter((x): x is PreparedBatch => !!x), labels: Int32Array.from(groups.flatMap((g) => g.labels)) };
   };
   fitInputStats(embedder, Array.from({ length: 8 }, () => sample().parts).flat());
-  if (embedder.arch.statsLdaDims > 0) initLdaLayer(embedder, items);
+  // every ensemble member's statistics branch starts from the same LDA (their input statistics are equal)
+  if (embedder.arch.statsLdaDims > 0) for (let m = 0; m < embedder.arch.members; m++) initLdaLayer(embedder, items, `${memberPrefix(m)}stats_lda`);
   if (embedder.arch.ldaSideDims > 0) initLdaLayer(embedder, items, 'side_lda', embedder.arch.ldaSideDims);
 
   const totalSteps = o.epochs * o.stepsPerEpoch;
@@ -373,6 +374,6 @@ export async function train(input: TrainOptionsInput, onEvent: (e: TrainEvent) =
     optimizer.dispose();
   }
   const seconds = (performance.now() - t0) / 1000;
-  onEvent({ type: 'done', steps: step, seconds, bestEpoch: best.epoch, valEer: averaged?.kept ? averaged.valEer : best.eer, ...(averaged ? { averaged } : {}) });
+  onEvent({ type: 'done', steps: step, seconds, bestEpoch: best.epoch, valEer: averaged?.kept ? averaged.valEer : best.eer, stoppedByTime, ...(averaged ? { averaged } : {}) });
   return { embedder, options: o, steps: step, seconds, bestEpoch: best.epoch, validation: bestVal!, history, data, stoppedByTime, ...(averaged ? { averaged } : {}) };
 }

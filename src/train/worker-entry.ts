@@ -17,10 +17,10 @@ port.on('message', (m: { type: string }) => {
 });
 
 async function run(): Promise<void> {
-  const opts = workerData as TrainOptionsInput & { out: string };
+  const opts = workerData as TrainOptionsInput & { out: string; id?: string };
   await initBackend();
   const r = await train(opts, (e) => port.postMessage({ type: 'event', event: e }), ac.signal);
-  const card = await saveModel(opts.out, r.embedder, trainedModelCard(r));
+  const card = await saveModel(opts.out, r.embedder, trainedModelCard(r, { id: opts.id }));
   r.embedder.dispose();
   port.postMessage({ type: 'result', out: opts.out, card, steps: r.steps, seconds: r.seconds, valEer: r.validation.meanEer });
 }

@@ -24,7 +24,8 @@ type Msg =
   | ({ type: 'result' } & WorkerTrainResult)
   | { type: 'error'; error: { code: ErrorCode; message: string } };
 
-export function trainInWorker(opts: TrainOptionsInput & { out: string }, onEvent: (e: TrainEvent) => void = () => {}, signal?: AbortSignal): Promise<WorkerTrainResult> {
+/** `opts.id` names the saved model (default: a fresh dated id). */
+export function trainInWorker(opts: TrainOptionsInput & { out: string; id?: string }, onEvent: (e: TrainEvent) => void = () => {}, signal?: AbortSignal): Promise<WorkerTrainResult> {
   if (!opts.out) return Promise.reject(new InvalidArgumentError('Training in a worker needs an output folder (--out DIR).'));
   const fromTs = import.meta.url.endsWith('.ts');
   const entry = new URL(`./worker-entry.${fromTs ? 'ts' : 'js'}`, import.meta.url);

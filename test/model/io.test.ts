@@ -6,6 +6,7 @@ import { initBackend, tf } from '../../src/backend';
 import { ModelError } from '../../src/errors';
 import { createEmbedder, loadModel, ModelCardSchema, saveModel, type ModelCardInput } from '../../src/model';
 import { DEFAULT_FEATURE_CONFIG } from '../../src/features/mfcc';
+import { features } from './helpers/features';
 
 const root = mkdtempSync(join(tmpdir(), 'voxprint-model-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -28,14 +29,6 @@ function card(over: Partial<ModelCardInput> = {}): ModelCardInput {
     parent: null,
     ...over,
   };
-}
-
-function features(frames: number, seed: number) {
-  const c = DEFAULT_FEATURE_CONFIG.numCoeffs;
-  const data = new Float32Array(frames * c);
-  let s = seed;
-  for (let i = 0; i < data.length; i++) data[i] = ((s = (s * 16807) % 2147483647) / 2147483647 - 0.5) * 30;
-  return { data, numFrames: frames, numCoeffs: c };
 }
 
 describe('saveModel / loadModel', () => {

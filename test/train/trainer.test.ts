@@ -62,6 +62,7 @@ describe('train', () => {
     expect(kinds.filter((k) => k === 'step').length).toBe(4);
     expect(kinds.filter((k) => k === 'epoch').length).toBe(2);
     expect(kinds[kinds.length - 1]).toBe('done');
+    expect((events[events.length - 1] as Extract<TrainEvent, { type: 'done' }>).stoppedByTime).toBe(false);
     const ep = events.find((e) => e.type === 'epoch') as Extract<TrainEvent, { type: 'epoch' }>;
     expect(ep.valEer).toBeGreaterThanOrEqual(0);
     expect(ep.activeFraction).toBeGreaterThanOrEqual(0);
@@ -103,6 +104,19 @@ describe('train', () => {
     else expect(wa).toEqual(wp);
     avg.embedder.dispose();
     plain.embedder.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('trains an ensemble architecture jointly, with every member\u2019s input statistics fitted', async () => {
+    const before = tf.memory().numTensors;
+    const r = await train({ ...tiny, epochs: 1, arch: { ...tiny.arch, members: 2, statsLdaDims: 8, head: 'concat', embedDim: 24 } });
+    expect(r.embedder.dim).toBe(48);
+    const w = (name: string) => r.embedder.model.getLayer(name).getWeights().map((t) => Array.from(t.dataSync()));
+    // both towers start from the same fitted statistics and the same LDA, not from identity/random
+    expect(w('m2_stats_norm')).toEqual(w('stats_norm'));
+    expect(w('stats_norm')[0].some((x) => x !== 0)).toBe(true);
+    expect(r.embedder.model.getLayer('m2_stats_lda')).toBeDefined();
+    r.embedder.dispose();
     expect(tf.memory().numTensors).toBe(before);
   });
 
