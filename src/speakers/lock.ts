@@ -1,11 +1,13 @@
 /**
  * Writer lock for one profile store: a file `.lock` holding `{pid, hostname, createdAt, token}`,
- * created with O_EXCL. Writers hold it only for the length of one change (an enroll, a rename,
+ * created whole (a draft hard-linked into place, which fails if a lock exists; O_EXCL where links
+ * are not supported). Writers hold it only for the length of one change (an enroll, a rename,
  * a re-embed), never for the life of a process, so the app and the CLI can both write to one store.
  *
  * A lock is stale, and may be broken, when its holder is on this host and its pid is gone, or when
  * the lock file has not been touched for `staleMs` (holders touch it every `staleMs / 4`), or when
- * it is unreadable and older than a few seconds (a crash between create and write).
+ * it is unreadable and older than a few seconds (a crash between create and write, possible only
+ * on the O_EXCL fallback).
  */
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -103,6 +105,7 @@ export class StoreLock {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       if (tryCreate(file, info)) {
+        sweepDrafts(dir, Date.now());
         const lock = new StoreLock(file, info);
         lock.startHeartbeat(Math.max(1000, staleMs / 4));
         return lock;
@@ -154,21 +157,57 @@ export class StoreLock {
   }
 }
 
+/**
+ * Creates the lock file with its content in one step: written to a private file, then hard-linked
+ * into place (link fails with EEXIST when a lock exists), so a crash never leaves a half-written
+ * lock for the next writer to wait on. Where hard links are not supported (FAT), falls back to an
+ * O_EXCL create and write. Returns false when a lock exists.
+ */
 function tryCreate(file: string, info: LockInfo): boolean {
-  let fd: number;
+  const tmp = `${file}${NEW_SUFFIX}${info.token}`;
+  writeSynced(tmp, info);
   try {
-    fd = fs.openSync(file, 'wx', 0o600);
+    fs.linkSync(tmp, file);
+    return true;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS') throw e;
+  } finally {
+    fs.rmSync(tmp, { force: true });
+  }
+  try {
+    writeSynced(file, info);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw e;
   }
+  return true;
+}
+
+const NEW_SUFFIX = '.new-';
+
+function writeSynced(file: string, info: LockInfo): void {
+  const fd = fs.openSync(file, 'wx', 0o600);
   try {
     fs.writeSync(fd, JSON.stringify(info));
     fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);
   }
-  return true;
+}
+
+/** Removes lock drafts (`.lock.new-*`) that a writer killed before linking them left behind. */
+function sweepDrafts(dir: string, now: number): void {
+  for (const name of fs.readdirSync(dir)) {
+    if (!name.startsWith(LOCK_FILE + NEW_SUFFIX)) continue;
+    const p = path.join(dir, name);
+    try {
+      if (now - fs.statSync(p).mtimeMs > 5000) fs.rmSync(p, { force: true });
+    } catch {
+      /* already gone */
+    }
+  }
 }
 
 /**

@@ -58,6 +58,22 @@ describe('StoreLock', () => {
     expect(staleReason({ mtimeMs: now - 10_000 }, now, 60_000)).toMatch(/unreadable/);
   });
 
+  it('never leaves a half-written lock: drafts are linked into place, and old drafts are swept', async () => {
+    // a writer killed between writing its draft and linking it leaves only the draft, which does not lock
+    const old = path.join(dir, `${LOCK_FILE}.new-killed`);
+    const fresh = path.join(dir, `${LOCK_FILE}.new-inflight`);
+    fs.writeFileSync(old, '');
+    fs.writeFileSync(fresh, '');
+    const t = new Date(Date.now() - 60_000);
+    fs.utimesSync(old, t, t);
+    const l = await StoreLock.acquire(dir, { timeoutMs: 200 });
+    expect(JSON.parse(fs.readFileSync(path.join(dir, LOCK_FILE), 'utf8')).token).toBe(l.info.token);
+    // the old draft is gone; a fresh one may belong to a writer about to link it, so it stays
+    expect(fs.readdirSync(dir).sort()).toEqual([LOCK_FILE, `${LOCK_FILE}.new-inflight`]);
+    l.release();
+    expect(fs.readdirSync(dir)).toEqual([`${LOCK_FILE}.new-inflight`]);
+  });
+
   it('does not release a lock that is no longer its own', async () => {
     const a = await StoreLock.acquire(dir);
     fs.writeFileSync(path.join(dir, LOCK_FILE), JSON.stringify({ pid: process.pid, hostname: os.hostname(), createdAt: 'x', token: 'other', holder: 'x' }));
