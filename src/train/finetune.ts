@@ -31,7 +31,7 @@ import { better, evaluateLocal, type EvalSpeaker, type LocalEval } from './finet
 import { FinetuneOptionsSchema, type FinetuneOptions, type FinetuneOptionsInput } from './finetune-options';
 import { loadNoises, planReplay, type ReplayPlan } from './finetune-replay';
 import { makeLoss } from '../metric';
-import { lossConfig } from './loss';
+import { lossConfig, perMemberLoss } from './loss';
 import { makeRng } from './rng';
 import { PKSampler, type TrainItem } from './sampler';
 
@@ -95,7 +95,7 @@ export interface FinetuneResult {
 }
 
 const tick = () => new Promise<void>((r) => setImmediate(r));
-const FRAME_LAYER = /^tdnn\d+$/;
+const FRAME_LAYER = /^(m\d+_)?tdnn\d+$/; // in every ensemble member
 
 /**
  * Fine-tunes the model in use (or `modelDir`) on the local recordings and saves a new version.
@@ -309,7 +309,7 @@ async function trainLoop(
   const localPerBatch = Math.max(1, Math.min(localLabels, Math.round(o.p * localShare)) * o.k);
   const stepsPerEpoch = o.stepsPerEpoch || Math.min(40, Math.max(20, Math.ceil(localItems / localPerBatch)));
   const totalSteps = o.epochs * stepsPerEpoch;
-  const lossFn = makeLoss(lossConfig(o));
+  const lossFn = perMemberLoss(makeLoss(lossConfig(o)), embedder.arch.members);
   const rng = makeRng(o.seed);
   const vars = embedder.model.layers
     .filter((l) => o.freeze === 'none' || !FRAME_LAYER.test(l.name))

@@ -19,7 +19,7 @@ import { listTrainingData, type Utterance } from './data';
 import { TrainOptionsSchema, type TrainOptions, type TrainOptionsInput } from './options';
 import { makeRng, type Rng } from './rng';
 import { PKSampler, pickDistinct, type SubBatch, type TrainItem } from './sampler';
-import { makeTrainLoss } from './loss';
+import { makeTrainLoss, perMemberLoss } from './loss';
 import { buildValSet, validate, type ValResult, type ValSet, type ValUtterance } from './validation';
 
 type Tensor = import('@tensorflow/tfjs').Tensor;
@@ -261,7 +261,7 @@ export async function train(input: TrainOptionsInput, onEvent: (e: TrainEvent) =
 
   const totalSteps = o.epochs * o.stepsPerEpoch;
   const optimizer = tf.train.adam(o.lr);
-  const lossFn = makeTrainLoss(o);
+  const lossFn = perMemberLoss(makeTrainLoss(o), embedder.arch.members);
   const data = [...new Set(trainUtts.map((u) => u.corpus))].sort().map((c) => ({
     corpus: c,
     speakers: new Set(all.filter((u) => u.corpus === c).map((u) => u.speaker)).size,
