@@ -47,6 +47,11 @@ export function toTakeReport(x: unknown, name: string): TakeReport {
   };
 }
 
+/** The length of the model's voiceprints: every ensemble member's embedding, plus an LDA side branch. */
+function embeddingDim(a: Partial<CoreModelCard['architecture']> | undefined): number | undefined {
+  return a?.embedDim === undefined ? undefined : a.embedDim * (a.members ?? 1) + (a.ldaSideDims ?? 0);
+}
+
 /** A human card from the model's voxprint.json. */
 export function toModelCard(card: unknown): ModelCard {
   const c = card as Partial<CoreModelCard> & Loose;
@@ -61,7 +66,7 @@ export function toModelCard(card: unknown): ModelCard {
     version: str(c.version) ?? c.id ?? '?',
     description: training?.recipe || (c.parent ? `Fine-tuned from ${c.parent}` : undefined),
     createdAt: c.createdAt,
-    embeddingDim: c.architecture?.embedDim,
+    embeddingDim: embeddingDim(c.architecture),
     trainedOn: data.length ? data.map((d) => `${d.name} (${d.speakers} speakers, ${d.clips} clips)`) : undefined,
     metrics: Object.keys(metrics).length ? metrics : undefined,
     defaultThreshold: c.threshold?.value,
