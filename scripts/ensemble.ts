@@ -36,6 +36,8 @@ export async function buildEnsemble(
     id: string;
     readme?: (o: EnsembleOutcome) => string;
     log?: (s: string) => void;
+    /** A one-paragraph recipe for the card (what the app shows); default: the members' recipes in full. */
+    recipe?: string;
     /** Training time to record (default: the members' times summed; pass the wall time when they trained side by side). */
     trainingSeconds?: number;
   } = { id: 'voxprint-ensemble' },
@@ -64,7 +66,7 @@ export async function buildEnsemble(
       ...first.training,
       steps: cards.reduce((s, c) => s + c.training.steps, 0),
       seconds: opts.trainingSeconds ?? cards.reduce((s, c) => s + c.training.seconds, 0),
-      recipe: `Ensemble of ${cards.length} models trained on their own (${cards.map((c) => `${c.id}, seed ${c.training.seed ?? '?'}`).join('; ')}), composed into one model: the cosine is the mean of the members' cosines (equal weights, nothing tuned). Each member: ${first.training.recipe}`,
+      recipe: opts.recipe ?? `Ensemble of ${cards.length} models trained on their own (${cards.map((c) => `${c.id}, seed ${c.training.seed ?? '?'}`).join('; ')}), composed into one model: the cosine is the mean of the members' cosines (equal weights, nothing tuned). ${cards.map((c, i) => `Member ${i + 1}: ${c.training.recipe}`).join(' ')}`,
       options: { ...(first.training.options ?? {}), ensemble: cards.map((c) => ({ id: c.id, seed: c.training.seed, steps: c.training.steps, seconds: c.training.seconds, options: c.training.options })) },
     },
     evaluation,

@@ -3,49 +3,86 @@
  * the three dev lists beside the two classic baselines, and writes models/default (model.json,
  * weights.bin, voxprint.json, README.md model card). Dev data is only evaluated here, never used
  * for training, checkpoint choice or the threshold (those use held-out TRAIN speakers).
+ * The default is an ensemble (src/train/default-recipe.ts, DEFAULT_MEMBERS): its members train
+ * side by side in worker threads, one per core, and are then composed into one model
+ * (src/model/ensemble.ts) whose threshold is calibrated on the validation trials.
  *   npm run train:default [-- --out models/default]
+ *   flags for recipe studies: --single (one model of DEFAULT_RECIPE), --next (NEXT_RECIPE),
+ *   --seed N, --average-from E, --select-from E (these three imply a single model)
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { initBackend, currentBackend } from '../src/backend';
-import { saveModel, type EvalResult, type ModelCard } from '../src/model';
-import { DEFAULT_RECIPE, NEXT_RECIPE } from '../src/train/default-recipe';
-import { train, trainedModelCard, type TrainResult } from '../src/train';
-import { evalBaselines, evalDev, type DevResult } from './eval-dev';
+import { loadModel, saveModel, type ModelCard } from '../src/model';
+import { DEFAULT_ENSEMBLE_RECIPE, DEFAULT_ID, DEFAULT_MEMBERS, DEFAULT_RECIPE, NEXT_RECIPE } from '../src/train/default-recipe';
+import { train, trainedModelCard, trainInWorker, type TrainEvent } from '../src/train';
+import { evalBaselines, evalDev, evaluationRecords, type DevResult } from './eval-dev';
+import { buildEnsemble } from './ensemble';
 
 const DATA = '../shared/data';
 
-const LISTS: Record<string, string> = { 'dsp-dev': 'dsp-dev.trials.txt', 'libri-dev': 'libri-dev.trials.txt', 'arabic-dev': 'arabic-dev.trials.txt' };
 const FLOORS: Record<string, number> = { 'dsp-dev': 4.0, 'libri-dev': 1.3, 'arabic-dev': 10.0 };
 
 const pct = (x: number) => (100 * x).toFixed(2);
 
-/** Which weights were shipped: the best checkpoint, or the average of the last epochs' weights. */
-function weightsNote(r: TrainResult): string {
-  const a = r.averaged;
-  if (!a) return `best checkpoint: epoch ${r.bestEpoch}`;
-  const span = `epochs ${a.epochs[0]}-${a.epochs[a.epochs.length - 1]}`;
-  return a.kept
-    ? `weights averaged over the ends of ${span}: validation EER ${pct(a.valEer)}% against ${pct(a.bestSingleValEer)}% for the best single checkpoint (epoch ${r.bestEpoch})`
-    : `best checkpoint: epoch ${r.bestEpoch}; the average of ${span} validated at ${pct(a.valEer)}% against ${pct(a.bestSingleValEer)}%, so it was not kept`;
+type EpochEvent = Extract<TrainEvent, { type: 'epoch' }>;
+type DoneEvent = Extract<TrainEvent, { type: 'done' }>;
+
+/** One trained model (the whole default, or one ensemble member) as the README describes it. */
+interface Run {
+  card: ModelCard;
+  history: EpochEvent[];
+  done: DoneEvent;
+  stoppedByTime: boolean;
 }
 
-function readme(card: ModelCard, r: TrainResult, dev: DevResult[], base: Record<string, DevResult[]>, backend: string): string {
+/** Which weights were kept: the best checkpoint, or the average of the last epochs' weights. */
+function weightsNote(d: DoneEvent): string {
+  const a = d.averaged;
+  if (!a) return `best checkpoint: epoch ${d.bestEpoch}`;
+  const span = `epochs ${a.epochs[0]}-${a.epochs[a.epochs.length - 1]}`;
+  return a.kept
+    ? `weights averaged over the ends of ${span}: validation EER ${pct(a.valEer)}% against ${pct(a.bestSingleValEer)}% for the best single checkpoint (epoch ${d.bestEpoch})`
+    : `best checkpoint: epoch ${d.bestEpoch}; the average of ${span} validated at ${pct(a.valEer)}% against ${pct(a.bestSingleValEer)}%, so it was not kept`;
+}
+
+/** The training lines and curve of one run, for the README. */
+function runSection(r: Run, title: string): string {
+  const o = (r.card.training.options ?? {}) as { p?: number; k?: number; stepsPerEpoch?: number };
+  const curve = r.history.map(
+    (h) => `| ${h.epoch} | ${h.step} | ${h.loss.toFixed(4)} | ${h.activeFraction.toFixed(3)} | ${h.collapsedFraction.toFixed(4)} | ${pct(h.valEer)} | ${Math.round(h.seconds)} |`,
+  );
+  return `${title}${title ? `\`${r.card.id}\`: ${r.card.training.recipe}\n\n` : ''}${r.done.steps} Adam steps, seed ${r.card.training.seed} (${weightsNote(r.done)})${r.stoppedByTime ? ', cut short by the wall-clock safety limit' : ''}, batch P x K = ${o.p} x ${o.k}, ${(r.done.seconds / 60).toFixed(1)} min.
+Training curve (per epoch of ${o.stepsPerEpoch} steps; validation on held-out train speakers):
+
+| epoch | step | loss | active fraction | collapsed fraction | validation EER % | elapsed s |
+|---|---|---|---|---|---|---|
+${curve.join('\n')}
+`;
+}
+
+function readme(card: ModelCard, runs: Run[], dev: DevResult[], base: Record<string, DevResult[]>, backend: string, wallMinutes: number): string {
   const mit = readFileSync(join(DATA, 'dspspeech20/LICENSE'), 'utf8').trim();
   const b = (name: string, list: string) => base[name]?.find((x) => x.list === list);
   const rows = dev.map(
     (d) =>
       `| ${d.list} | ${pct(d.eer)} | ${d.minDcf.toFixed(3)} | ${pct(b('mfcc-stats', d.list)?.eer ?? NaN)} | ${pct(b('lda', d.list)?.eer ?? NaN)} | ${FLOORS[d.list].toFixed(1)} | ${d.trials} |`,
   );
-  const curve = r.history.map(
-    (h) => `| ${h.epoch} | ${h.step} | ${h.loss.toFixed(4)} | ${h.activeFraction.toFixed(3)} | ${h.collapsedFraction.toFixed(4)} | ${pct(h.valEer)} | ${Math.round(h.seconds)} |`,
-  );
   const a = card.architecture;
+  const ens = a.members > 1;
+  const what = ens
+    ? `An ensemble of ${a.members} speaker embedders (${card.params.toLocaleString('en')} parameters in all), each trained from scratch with its own recipe
+(below; seeds ${runs.map((r) => r.card.training.seed).join(' and ')}) by \`npm run train:default\` (scripts/train-default.ts), side by side in worker threads, in
+${wallMinutes.toFixed(1)} minutes of training on the ${backend} backend (this 2-core machine, one core per member).
+The members are composed into one model (src/model/ensemble.ts): each member's L2-normalised
+${a.embedDim}-d embedding, concatenated and re-normalised (${a.members * a.embedDim}-d), so the cosine score is the mean of the
+members' cosines, with equal weights and nothing tuned.`
+    : `A ${card.params.toLocaleString('en')}-parameter speaker embedder trained from scratch with \`npm run train:default\`
+(scripts/train-default.ts), seed ${runs[0].card.training.seed}, in ${wallMinutes.toFixed(1)} minutes on the ${backend} backend
+(this 2-core machine, wasm compute on one thread). Output: ${a.embedDim}-d L2-normalised embeddings; score = cosine.`;
   return `# voxprint default speaker embedder (\`${card.id}\`)
 
-A ${card.params.toLocaleString('en')}-parameter speaker embedder trained from scratch with \`npm run train:default\`
-(scripts/train-default.ts), seed ${r.options.seed}, in ${(r.seconds / 60).toFixed(1)} minutes on the ${backend} backend
-(this 2-core machine, wasm compute on one thread). Output: ${a.embedDim}-d L2-normalised embeddings; score = cosine.
+${what}
 
 ## Results on the dev lists (speakers never seen in training)
 
@@ -63,14 +100,18 @@ Baselines from the same command and the same trials: \`mfcc-stats\` (cosine of M
 ## Threshold
 
 Default verify threshold **${card.threshold.value.toFixed(3)}** (cosine): ${card.threshold.method}.
-Dev data played no part in choosing it, nor in choosing the checkpoint.
+Dev data played no part in choosing it, nor in choosing the checkpoint${ens ? 's' : ''}.${
+    ens
+      ? ' It did choose the second member: its recipe was picked among three candidate partners for member 1 by their dev EERs, as every recipe choice in docs/results/recipe.md was; the validation trials ranked them differently.'
+      : ''
+  }
 
 ## Recipe
 
 ${card.training.recipe}
 
 - Features: ${card.featureConfigKey} (Meyda MFCCs, 25 ms / 10 ms, 40 mel bands, 30 coefficients), speech selected with src/audio's VAD.
-- Architecture: frame branch = splice offsets [${a.splice.join(', ')}] of mean-normalised MFCCs, frame stride ${a.frameStride},
+- Architecture${ens ? ' of each member' : ''}: frame branch = splice offsets [${a.splice.join(', ')}] of mean-normalised MFCCs, frame stride ${a.frameStride},
   dense ReLU layers ${a.frameLayers.join('-')}, statistics pooling, dense ${a.frameEmbed}, L2; statistics branch = raw MFCC mean/std (60)${
     a.statsLdaDims > 0
       ? `, standardised, -> linear ${a.statsLdaDims} initialised with LDA on the training speakers + a zero-initialised residual MLP (${(a.statsLayers ?? []).join('-')}), L2`
@@ -78,15 +119,9 @@ ${card.training.recipe}
   }; ${a.head === 'concat' ? `the embedding is the concatenation of the two branches (each with a trainable gain), ${a.embedDim}-d, L2` : `concatenation -> dense ${a.embedDim} -> L2`}.
   Long inputs are embedded in ${a.windowFrames / 100} s windows (hop ${a.windowHop / 100} s) and averaged.
 - Loss: ${card.training.loss}, mining ${card.training.mining}${card.training.margin !== undefined ? `, margin ${card.training.margin}` : ''}.
-- ${r.steps} Adam steps (${weightsNote(r)})${r.stoppedByTime ? ', cut short by the wall-clock safety limit' : ''}, batch P x K = ${r.options.p} x ${r.options.k}.
-- Why semi-hard triplet: see docs/results/losses.md (loss/mining comparison) and docs/results/recipe.md.
+- Why semi-hard triplet: see docs/results/losses.md (loss/mining comparison); why this recipe${ens ? ' and the ensemble' : ''}: docs/results/recipe.md.
 
-Training curve (per epoch of ${r.options.stepsPerEpoch} steps; validation on held-out train speakers):
-
-| epoch | step | loss | active fraction | collapsed fraction | validation EER % | elapsed s |
-|---|---|---|---|---|---|---|
-${curve.join('\n')}
-
+${runs.map((r, i) => runSection(r, ens ? `### Member ${i + 1}\n\n` : '')).join('\n')}
 ## Training data and licences
 
 Only the \`train\` speakers of ../shared/data/splits.json (some held out for validation); the dev speakers were never used.
@@ -104,50 +139,97 @@ ${mit}
 `;
 }
 
-async function main(): Promise<void> {
-  const i = process.argv.indexOf('--out');
-  const out = i >= 0 ? process.argv[i + 1] : 'models/default';
-  const backend = await initBackend();
-  const t0 = performance.now();
-  // --next trains the candidate recipe (src/train/default-recipe.ts) instead of the shipped one.
-  const chosen = process.argv.includes('--next') ? NEXT_RECIPE : DEFAULT_RECIPE;
-  // --average-from E: the same recipe with weight averaging from epoch E on (a what-if for recipe.md)
-  const a = process.argv.indexOf('--average-from');
-  const sf = process.argv.indexOf('--select-from');
-  const recipe = {
-    ...chosen,
-    ...(a >= 0 ? { averageFrom: Number(process.argv[a + 1]) } : {}),
-    ...(sf >= 0 ? { selectFrom: Number(process.argv[sf + 1]) } : {}),
+function parseFlags(argv: string[]) {
+  const val = (name: string) => {
+    const i = argv.indexOf(name);
+    return i >= 0 ? argv[i + 1] : undefined;
   };
-  const r = await train({ ...recipe, data: DATA, splits: join(DATA, 'splits.json') }, (e) => {
-    if (e.type === 'features' && e.done % 2000 < 200) console.log(`features ${e.done}/${e.total}`);
-    else if (e.type === 'start') console.log(JSON.stringify(e));
-    else if (e.type === 'step' && e.step % 50 === 0)
-      console.log(`step ${e.step}/${e.totalSteps} loss ${e.loss.toFixed(4)} active ${e.activeFraction.toFixed(3)} collapsed ${e.collapsedFraction.toFixed(4)} lr ${e.lr.toExponential(2)} ${e.ms.toFixed(0)} ms`);
-    else if (e.type === 'epoch')
-      console.log(`epoch ${e.epoch} val EER ${pct(e.valEer)}% ${JSON.stringify(e.valEerByCorpus)}${e.best ? ' (best)' : ''} at ${e.seconds.toFixed(0)} s`);
-  });
-  console.log(`trained in ${(r.seconds / 60).toFixed(1)} min`);
-  const dev = await evalDev(r.embedder, DATA);
-  const base = await evalBaselines(DATA);
-  const evaluation: Record<string, EvalResult> = {};
-  for (const d of dev) {
-    evaluation[d.list] = {
-      trials: LISTS[d.list],
-      eer: d.eer,
-      minDcf: d.minDcf,
-      eerThreshold: d.eerThreshold,
-      baselines: Object.fromEntries(Object.entries(base).map(([n, rs]) => [`${n} EER`, rs.find((x) => x.list === d.list)!.eer])),
-    };
-    console.log(`${d.list}: EER ${pct(d.eer)}% minDCF ${d.minDcf.toFixed(3)} (floor ${FLOORS[d.list]}%)`);
+  const num = (name: string) => (val(name) === undefined ? {} : { [name.slice(2).replace(/-(\w)/g, (_, c: string) => c.toUpperCase())]: Number(val(name)) });
+  // --average-from E / --select-from E / --seed N: what-ifs on one model, for recipe.md
+  const tweaks = { ...num('--seed'), ...num('--average-from'), ...num('--select-from') };
+  const next = argv.includes('--next');
+  const single = next || argv.includes('--single') || Object.keys(tweaks).length > 0;
+  return { out: val('--out') ?? 'models/default', next, tweaks, single, compose: argv.includes('--compose') };
+}
+
+function logEvent(e: TrainEvent, tag = ''): void {
+  if (e.type === 'features' && e.done % 2000 < 200) console.log(`${tag}features ${e.done}/${e.total}`);
+  else if (e.type === 'start') console.log(tag + JSON.stringify(e));
+  else if (e.type === 'step' && e.step % 50 === 0)
+    console.log(`${tag}step ${e.step}/${e.totalSteps} loss ${e.loss.toFixed(4)} active ${e.activeFraction.toFixed(3)} collapsed ${e.collapsedFraction.toFixed(4)} lr ${e.lr.toExponential(2)} ${e.ms.toFixed(0)} ms`);
+  else if (e.type === 'epoch')
+    console.log(`${tag}epoch ${e.epoch} val EER ${pct(e.valEer)}% ${JSON.stringify(e.valEerByCorpus)}${e.best ? ' (best)' : ''} at ${e.seconds.toFixed(0)} s`);
+}
+
+function logDev(dev: DevResult[]): void {
+  for (const d of dev) console.log(`${d.list}: EER ${pct(d.eer)}% minDCF ${d.minDcf.toFixed(3)} (floor ${FLOORS[d.list]}%)`);
+}
+
+const MEMBERS_DIR = join('.cache', 'members');
+
+/** Trains DEFAULT_MEMBERS side by side, one worker thread each; returns their runs and the wall time in minutes. */
+async function trainMembers(): Promise<{ runs: { dir: string; run: Run }[]; wall: number }> {
+  const t0 = performance.now();
+  mkdirSync(MEMBERS_DIR, { recursive: true });
+  const runs = await Promise.all(
+    DEFAULT_MEMBERS.map(async (recipe, i) => {
+      const dir = join(MEMBERS_DIR, `default-member-${i + 1}`);
+      const history: EpochEvent[] = [];
+      let done: DoneEvent | undefined;
+      const r = await trainInWorker({ ...recipe, data: DATA, splits: join(DATA, 'splits.json'), out: dir, id: `${DEFAULT_ID}-m${i + 1}` }, (e) => {
+        logEvent(e, `[member ${i + 1}] `);
+        if (e.type === 'epoch') history.push(e);
+        if (e.type === 'done') done = e;
+      });
+      if (!done) throw new Error(`member ${i + 1} finished without a done event`);
+      return { dir, run: { card: r.card, history, done, stoppedByTime: done.stoppedByTime } satisfies Run };
+    }),
+  );
+  return { runs, wall: (performance.now() - t0) / 60000 };
+}
+
+async function main(): Promise<void> {
+  const flags = parseFlags(process.argv);
+  const backend = currentBackend() ?? (await initBackend());
+  const t0 = performance.now();
+  if (flags.single) {
+    const recipe = { ...(flags.next ? NEXT_RECIPE : DEFAULT_RECIPE), ...flags.tweaks };
+    const r = await train({ ...recipe, data: DATA, splits: join(DATA, 'splits.json') }, (e) => logEvent(e));
+    console.log(`trained in ${(r.seconds / 60).toFixed(1)} min`);
+    const dev = await evalDev(r.embedder, DATA);
+    const base = await evalBaselines(DATA);
+    // Seed 1 of DEFAULT_RECIPE, alone, is the previous default (voxprint-default-v1), bit for bit.
+    const id = flags.next ? 'voxprint-next' : Object.keys(flags.tweaks).length ? 'voxprint-single' : 'voxprint-default-v1';
+    logDev(dev);
+    const cardIn = trainedModelCard(r, { id, evaluation: evaluationRecords(dev, base) });
+    cardIn.training.seconds = Math.round(r.seconds);
+    // The README is rendered from the final card (feature key, params), so the model is saved twice, each atomically.
+    const saved = await saveModel(flags.out, r.embedder, cardIn);
+    const done: DoneEvent = { type: 'done', steps: r.steps, seconds: r.seconds, bestEpoch: r.bestEpoch, valEer: r.validation.meanEer, stoppedByTime: r.stoppedByTime, averaged: r.averaged };
+    const run: Run = { card: saved, history: r.history, done, stoppedByTime: r.stoppedByTime };
+    await saveModel(flags.out, r.embedder, cardIn, { extraFiles: { 'README.md': readme(saved, [run], dev, base, backend, r.seconds / 60) } });
+    r.embedder.dispose();
+  } else {
+    // The members train side by side, one worker thread (and core) each, into .cache/members/;
+    // --compose skips the training and recomposes the members of the last run (card/README changes).
+    const saved = join(MEMBERS_DIR, 'runs.json');
+    const { runs, wall } = flags.compose
+      ? (JSON.parse(readFileSync(saved, 'utf8')) as { runs: { dir: string; run: Run }[]; wall: number })
+      : await trainMembers();
+    if (!flags.compose) writeFileSync(saved, JSON.stringify({ runs, wall }));
+    console.log(`members trained in ${wall.toFixed(1)} min`);
+    const members = await Promise.all(runs.map((r) => loadModel(r.dir)));
+    const o = await buildEnsemble(members, flags.out, {
+      id: DEFAULT_ID,
+      recipe: DEFAULT_ENSEMBLE_RECIPE,
+      log: console.log,
+      readme: (x) => readme(x.card, runs.map((r) => r.run), x.dev, x.baselines, backend, wall),
+      trainingSeconds: Math.round(wall * 60),
+    });
+    logDev(o.dev);
+    for (const m of [...members, o.ensemble]) m.dispose();
   }
-  const cardIn = trainedModelCard(r, { id: process.argv.includes('--next') ? 'voxprint-default-v2' : 'voxprint-default-v1', evaluation });
-  cardIn.training.seconds = Math.round(r.seconds);
-  // The README is rendered from the final card (feature key, params), so the model is saved twice, each atomically.
-  const saved = await saveModel(out, r.embedder, cardIn);
-  await saveModel(out, r.embedder, cardIn, { extraFiles: { 'README.md': readme(saved, r, dev, base, currentBackend() ?? backend) } });
-  console.log(`saved ${out} in ${((performance.now() - t0) / 60000).toFixed(1)} min total`);
-  r.embedder.dispose();
+  console.log(`saved ${flags.out} in ${((performance.now() - t0) / 60000).toFixed(1)} min total`);
 }
 
 void main();

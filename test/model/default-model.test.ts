@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, tf } from '../../src/backend';
 import { decodeAudioFile } from '../../src/audio/decode';
 import { loadModel, type Embedder } from '../../src/model';
+import { DEFAULT_ID, DEFAULT_MEMBERS } from '../../src/train/default-recipe';
 
 const MODEL = join(__dirname, '../../models/default');
 const DATA = join(__dirname, '../../../shared/data');
@@ -49,6 +50,10 @@ describe.skipIf(!present)('the shipped default model', () => {
 
   it('has a card with dev results and a calibrated threshold', () => {
     expect(e.card?.format).toBe('voxprint-embedder');
+    // It is what `npm run train:default` makes: the ensemble of DEFAULT_MEMBERS.
+    expect(e.card?.id).toBe(DEFAULT_ID);
+    expect(e.arch.members).toBe(DEFAULT_MEMBERS.length);
+    expect(e.dim).toBe(DEFAULT_MEMBERS.length * e.arch.embedDim);
     expect(e.card?.evaluation['dsp-dev']).toBeDefined();
     expect(e.card?.threshold.method).toMatch(/validation/);
   });
