@@ -26,8 +26,8 @@ export interface EnsembleOutcome {
 }
 
 /**
- * Composes `members` (trained, with cards), validates, evaluates and saves the ensemble to `out`.
- * `extraFiles` (e.g. a README) are rendered from the outcome before the final save.
+ * Composes `members` (trained, with cards), validates, evaluates and saves the ensemble to `out`;
+ * `opts.readme`, when given, renders a README from the outcome, saved beside the model.
  */
 export async function buildEnsemble(
   members: Embedder[],

@@ -33,7 +33,6 @@ interface Run {
   card: ModelCard;
   history: EpochEvent[];
   done: DoneEvent;
-  stoppedByTime: boolean;
 }
 
 /** Which weights were kept: the best checkpoint, or the average of the last epochs' weights. */
@@ -52,7 +51,7 @@ function runSection(r: Run, title: string): string {
   const curve = r.history.map(
     (h) => `| ${h.epoch} | ${h.step} | ${h.loss.toFixed(4)} | ${h.activeFraction.toFixed(3)} | ${h.collapsedFraction.toFixed(4)} | ${pct(h.valEer)} | ${Math.round(h.seconds)} |`,
   );
-  return `${title}${title ? `\`${r.card.id}\`: ${r.card.training.recipe}\n\n` : ''}${r.done.steps} Adam steps, seed ${r.card.training.seed} (${weightsNote(r.done)})${r.stoppedByTime ? ', cut short by the wall-clock safety limit' : ''}, batch P x K = ${o.p} x ${o.k}, ${(r.done.seconds / 60).toFixed(1)} min.
+  return `${title}${title ? `\`${r.card.id}\`: ${r.card.training.recipe}\n\n` : ''}${r.done.steps} Adam steps, seed ${r.card.training.seed} (${weightsNote(r.done)})${r.done.stoppedByTime ? ', cut short by the wall-clock safety limit' : ''}, batch P x K = ${o.p} x ${o.k}, ${(r.done.seconds / 60).toFixed(1)} min.
 Training curve (per epoch of ${o.stepsPerEpoch} steps; validation on held-out train speakers):
 
 | epoch | step | loss | active fraction | collapsed fraction | validation EER % | elapsed s |
@@ -182,7 +181,7 @@ async function trainMembers(): Promise<{ runs: { dir: string; run: Run }[]; wall
         if (e.type === 'done') done = e;
       });
       if (!done) throw new Error(`member ${i + 1} finished without a done event`);
-      return { dir, run: { card: r.card, history, done, stoppedByTime: done.stoppedByTime } satisfies Run };
+      return { dir, run: { card: r.card, history, done } satisfies Run };
     }),
   );
   return { runs, wall: (performance.now() - t0) / 60000 };
@@ -206,7 +205,7 @@ async function main(): Promise<void> {
     // The README is rendered from the final card (feature key, params), so the model is saved twice, each atomically.
     const saved = await saveModel(flags.out, r.embedder, cardIn);
     const done: DoneEvent = { type: 'done', steps: r.steps, seconds: r.seconds, bestEpoch: r.bestEpoch, valEer: r.validation.meanEer, stoppedByTime: r.stoppedByTime, averaged: r.averaged };
-    const run: Run = { card: saved, history: r.history, done, stoppedByTime: r.stoppedByTime };
+    const run: Run = { card: saved, history: r.history, done };
     await saveModel(flags.out, r.embedder, cardIn, { extraFiles: { 'README.md': readme(saved, [run], dev, base, backend, r.seconds / 60) } });
     r.embedder.dispose();
   } else {
