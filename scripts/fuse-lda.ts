@@ -8,7 +8,7 @@
  */
 import { join } from 'node:path';
 import { initBackend, tf } from '../src/backend';
-import { createEmbedder, loadModel, saveModel } from '../src/model';
+import { copyLayerWeights, createEmbedder, loadModel, saveModel } from '../src/model';
 import { DEFAULT_RECIPE } from '../src/train/default-recipe';
 import { TrainOptionsSchema } from '../src/train/options';
 import { initLdaLayer, loadTrainingSet } from '../src/train/trainer';
@@ -33,10 +33,7 @@ async function main(): Promise<void> {
   const opts = TrainOptionsSchema.parse({ ...DEFAULT_RECIPE, ...(base.card?.training.options ?? {}), data: DATA, splits: join(DATA, 'splits.json'), cacheDir: '.cache' });
   const set = await loadTrainingSet(opts);
   const fused = createEmbedder({ arch: { ...base.arch, ldaSideDims: dims }, featureConfig: base.featureConfig });
-  for (const layer of base.model.layers) {
-    const w = layer.getWeights();
-    if (w.length) fused.model.getLayer(layer.name).setWeights(w);
-  }
+  copyLayerWeights(base, fused);
   const originals = process.argv.includes('--originals');
   const speedOf = new Map([...set.labelOf].map(([k, v]) => [v, Number(k.slice(k.lastIndexOf('@') + 1))]));
   const ldaItems = originals ? set.items.filter((it) => speedOf.get(it.label) === 1) : set.items;

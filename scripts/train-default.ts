@@ -193,7 +193,12 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   if (flags.single) {
     const recipe = { ...(flags.next ? NEXT_RECIPE : DEFAULT_RECIPE), ...flags.tweaks };
-    const r = await train({ ...recipe, data: DATA, splits: join(DATA, 'splits.json') }, (e) => logEvent(e));
+    let done: DoneEvent | undefined;
+    const r = await train({ ...recipe, data: DATA, splits: join(DATA, 'splits.json') }, (e) => {
+      logEvent(e);
+      if (e.type === 'done') done = e;
+    });
+    if (!done) throw new Error('training finished without a done event');
     console.log(`trained in ${(r.seconds / 60).toFixed(1)} min`);
     const dev = await evalDev(r.embedder, DATA);
     const base = await evalBaselines(DATA);
@@ -204,7 +209,6 @@ async function main(): Promise<void> {
     cardIn.training.seconds = Math.round(r.seconds);
     // The README is rendered from the final card (feature key, params), so the model is saved twice, each atomically.
     const saved = await saveModel(flags.out, r.embedder, cardIn);
-    const done: DoneEvent = { type: 'done', steps: r.steps, seconds: r.seconds, bestEpoch: r.bestEpoch, valEer: r.validation.meanEer, stoppedByTime: r.stoppedByTime, averaged: r.averaged };
     const run: Run = { card: saved, history: r.history, done };
     await saveModel(flags.out, r.embedder, cardIn, { extraFiles: { 'README.md': readme(saved, [run], dev, base, backend, r.seconds / 60) } });
     r.embedder.dispose();

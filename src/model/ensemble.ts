@@ -38,11 +38,18 @@ export function composeEnsemble(members: Embedder[]): Embedder {
     }
   });
   const out = createEmbedder({ arch: { ...first.arch, members: members.length }, featureConfig: first.featureConfig });
-  members.forEach((m, i) => {
-    for (const layer of m.model.layers) {
-      const w = layer.getWeights();
-      if (w.length) out.model.getLayer(memberPrefix(i) + layer.name).setWeights(w);
-    }
-  });
+  members.forEach((m, i) => copyLayerWeights(m, out, memberPrefix(i)));
   return out;
+}
+
+/**
+ * Copies every weighted layer of `from` into the layer of `to` named `prefix` + its name (the
+ * weights are copied, not shared). `to` may have more layers than `from` (an ensemble, a fused
+ * side branch); a layer of `from` that `to` lacks is an error.
+ */
+export function copyLayerWeights(from: Embedder, to: Embedder, prefix = ''): void {
+  for (const layer of from.model.layers) {
+    const w = layer.getWeights();
+    if (w.length) to.model.getLayer(prefix + layer.name).setWeights(w);
+  }
 }

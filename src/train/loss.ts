@@ -36,7 +36,8 @@ export function makeTrainLoss(o: TrainOptions): LossFn {
 /**
  * The loss of an ensemble (src/model/ensemble.ts, `members` towers): the mean of `lossFn` over the
  * members' own parts of the embedding, each re-normalised, so every tower is trained (or
- * fine-tuned) exactly as it would be alone, on the same batch. The statistics are the members' means.
+ * fine-tuned) exactly as it would be alone, on the same batch. The active count and the active and
+ * collapsed fractions are the members' means; the other statistics are member 1's.
  * For one member it is `lossFn` itself.
  */
 export function perMemberLoss(lossFn: LossFn, members: number): LossFn {
