@@ -8,13 +8,14 @@
  * (src/model/ensemble.ts) whose threshold is calibrated on the validation trials.
  *   npm run train:default [-- --out models/default]
  *   flags for recipe studies: --single (one model of DEFAULT_RECIPE), --next (NEXT_RECIPE),
- *   --seed N, --average-from E, --select-from E (these three imply a single model)
+ *   --per-domain (PER_DOMAIN_RECIPE), --seed N, --average-from E, --select-from E,
+ *   --set JSON (any other options, e.g. '{"loss":"infonce"}'); all of these imply a single model
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { initBackend, currentBackend } from '../src/backend';
 import { loadModel, saveModel, type ModelCard } from '../src/model';
-import { DEFAULT_ENSEMBLE_RECIPE, DEFAULT_ID, DEFAULT_MEMBERS, DEFAULT_RECIPE, NEXT_RECIPE } from '../src/train/default-recipe';
+import { DEFAULT_ENSEMBLE_RECIPE, DEFAULT_ID, DEFAULT_MEMBERS, DEFAULT_RECIPE, NEXT_RECIPE, PER_DOMAIN_RECIPE } from '../src/train/default-recipe';
 import { train, trainedModelCard, trainInWorker, type TrainEvent } from '../src/train';
 import { evalBaselines, evalDev, evaluationRecords, type DevResult } from './eval-dev';
 import { buildEnsemble } from './ensemble';
@@ -138,6 +139,8 @@ ${mit}
 `;
 }
 
+const SINGLE_RECIPES = { default: DEFAULT_RECIPE, next: NEXT_RECIPE, 'per-domain': PER_DOMAIN_RECIPE };
+
 function parseFlags(argv: string[]) {
   const val = (name: string) => {
     const i = argv.indexOf(name);
@@ -145,10 +148,12 @@ function parseFlags(argv: string[]) {
   };
   const num = (name: string) => (val(name) === undefined ? {} : { [name.slice(2).replace(/-(\w)/g, (_, c: string) => c.toUpperCase())]: Number(val(name)) });
   // --average-from E / --select-from E / --seed N: what-ifs on one model, for recipe.md
-  const tweaks = { ...num('--seed'), ...num('--average-from'), ...num('--select-from') };
-  const next = argv.includes('--next');
-  const single = next || argv.includes('--single') || Object.keys(tweaks).length > 0;
-  return { out: val('--out') ?? 'models/default', next, tweaks, single, compose: argv.includes('--compose') };
+  // --set JSON: any other TrainOptions fields, e.g. '{"loss":"infonce"}'
+  const set = val('--set') === undefined ? {} : (JSON.parse(val('--set')!) as Record<string, unknown>);
+  const tweaks = { ...num('--seed'), ...num('--average-from'), ...num('--select-from'), ...set };
+  const base: keyof typeof SINGLE_RECIPES = argv.includes('--next') ? 'next' : argv.includes('--per-domain') ? 'per-domain' : 'default';
+  const single = base !== 'default' || argv.includes('--single') || Object.keys(tweaks).length > 0;
+  return { out: val('--out') ?? 'models/default', base, tweaks, single, compose: argv.includes('--compose') };
 }
 
 function logEvent(e: TrainEvent, tag = ''): void {
@@ -192,7 +197,9 @@ async function main(): Promise<void> {
   const backend = currentBackend() ?? (await initBackend());
   const t0 = performance.now();
   if (flags.single) {
-    const recipe = { ...(flags.next ? NEXT_RECIPE : DEFAULT_RECIPE), ...flags.tweaks };
+    const start = SINGLE_RECIPES[flags.base];
+    const changed = Object.keys(flags.tweaks).length ? ` Changed for this study: ${JSON.stringify(flags.tweaks)}.` : '';
+    const recipe = { ...start, ...flags.tweaks, recipe: `${start.recipe ?? ''}${changed}` };
     let done: DoneEvent | undefined;
     const r = await train({ ...recipe, data: DATA, splits: join(DATA, 'splits.json') }, (e) => {
       logEvent(e);
@@ -203,7 +210,7 @@ async function main(): Promise<void> {
     const dev = await evalDev(r.embedder, DATA);
     const base = await evalBaselines(DATA);
     // Seed 1 of DEFAULT_RECIPE, alone, is the previous default (voxprint-default-v1), bit for bit.
-    const id = flags.next ? 'voxprint-next' : Object.keys(flags.tweaks).length ? 'voxprint-single' : 'voxprint-default-v1';
+    const id = flags.base === 'next' ? 'voxprint-next' : flags.base !== 'default' || Object.keys(flags.tweaks).length ? 'voxprint-single' : 'voxprint-default-v1';
     logDev(dev);
     const cardIn = trainedModelCard(r, { id, evaluation: evaluationRecords(dev, base) });
     cardIn.training.seconds = Math.round(r.seconds);
