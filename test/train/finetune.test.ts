@@ -134,6 +134,25 @@ describe('finetune: data', () => {
     expect(tf.memory().numTensors).toBe(tensorsBefore);
   }, 60_000);
 
+  it('the L2-SP anchor keeps the fine-tuned weights nearer the parent than no anchor does', async () => {
+    const data = writeSyntheticData(path.join(tmp, 'synth-anchor'), 3, 3);
+    const parent = await loadModel(model);
+    const drift = async (anchor: number) => {
+      const out = path.join(tmp, `v-anchor-${anchor}`);
+      await finetune({ ...tiny, modelDir: model, data: [data], out, keep: 'never', anchor, lr: 0.01, warmupSteps: 0, stepsPerEpoch: 4 });
+      const m = await loadModel(out);
+      const d = tf.tidy(() => tf.addN(m.model.getWeights().map((w, i) => tf.sum(tf.square(tf.sub(w, parent.model.getWeights()[i]))))).dataSync()[0]);
+      m.dispose();
+      return d;
+    };
+    const free = await drift(0);
+    const anchored = await drift(100);
+    parent.dispose();
+    expect(free).toBeGreaterThan(0);
+    expect(anchored).toBeLessThan(free / 2);
+    expect(tf.memory().numTensors).toBe(tensorsBefore);
+  }, 60_000);
+
   it('replays the training speakers when the card names corpora that are here, and says why not otherwise', async () => {
     const data = writeSyntheticData(path.join(tmp, 'synth-r'), 2, 3);
     const replayOf = async (opts: object) => {

@@ -35,7 +35,7 @@ export const finetuneCmd: CommandSpec = {
     mining: { type: 'string', value: 'NAME', help: 'semihard, hard, batch-hard, all or random (default semihard)' },
     margin: { type: 'string', value: 'M', help: 'triplet margin (default 0.2)' },
     lr: { type: 'string', value: 'LR', help: 'learning rate (default 0.0002)' },
-    anchor: { type: 'string', value: 'A', help: 'L2-SP: pull the weights towards the current model with strength A (default 0: off)' },
+    anchor: { type: 'string', value: 'A', help: 'L2-SP: pull the weights towards the current model with strength A (default 0.01; 0: off)' },
     freeze: { type: 'string', value: 'WHAT', help: 'none, or frame: keep the frame-level layers fixed (faster, gentler)' },
     augment: { type: 'string', value: 'LIST', help: 'comma-separated channel augmentations: noise, telephone, clip' },
     'no-replay': { type: 'boolean', help: 'do not mix in the original training speakers' },
