@@ -357,7 +357,8 @@ shared 2-core machine. Replay: ${rs[0].ft.replay.reason}
 3. Batches: P x K crops as in training (short words 0.5-1.5 s, long recordings cut into K segments), speed perturbation as new
    speakers, optional channel augmentation; three quarters of the speakers of every batch replayed from the training corpora named on the
    model card, when they are on this computer (it says when they are not). Semi-hard triplets (TF Addons' FaceNet loss) by
-   default, the other losses and miners as options; Adam at a tenth of training's learning rate; \`--freeze frame\` keeps the
+   default, the other losses and miners as options; Adam at a tenth of training's learning rate, with an L2-SP pull towards the
+   parent's weights (\`--anchor\`, 0.01); \`--freeze frame\` keeps the
    frame-level layers fixed. An ensemble model (the shipped default) is fine-tuned with the mean of the loss over its members'
    own embeddings (src/train/loss.ts \`perMemberLoss\`), so each member adapts as it would alone.
 4. The result is a new version folder STORE/models/ID (tfjs model + voxprint.json with the parent and the EER before and
