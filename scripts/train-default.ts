@@ -102,7 +102,7 @@ Baselines from the same command and the same trials: \`mfcc-stats\` (cosine of M
 Default verify threshold **${card.threshold.value.toFixed(3)}** (cosine): ${card.threshold.method}.
 Dev data played no part in choosing it, nor in choosing the checkpoint${ens ? 's' : ''}.${
     ens
-      ? ' It did choose the second member: its recipe was picked among three candidate partners for member 1 by their dev EERs, as every recipe choice in docs/results/recipe.md was; the validation trials ranked them differently.'
+      ? ' It did choose the second member: its recipe was picked among seven candidate partners for member 1 by their dev EERs, as every recipe choice in docs/results/recipe.md was; the validation trials rank this pair second of the seven (2.22%, after member 1 + next-v6 at 1.92%, which is worse on dev).'
       : ''
   }
 
