@@ -1,13 +1,14 @@
 /**
- * The recipe of the shipped default model (scripts/train-default.ts), shared with the loss
- * comparison (scripts/experiment-losses.ts) so both train the same architecture.
+ * The recipes of the shipped default model's members (scripts/train-default.ts), shared with the
+ * loss comparison (scripts/experiment-losses.ts) so both train the same architecture, and the
+ * recipes that recipe studies start from.
  */
 import type { TrainOptionsInput } from './options';
 
 /**
- * The recipe of the shipped models/default (voxprint-default-v1): exactly the options recorded in
- * its card (models/default/voxprint.json, training.options), so `npm run train:default`
- * reproduces it. docs/results/recipe.md says why each choice (run default-1).
+ * The recipe of voxprint-default-v1 (run default-1), now member 1 of the shipped ensemble: exactly
+ * the options recorded in that member's card, so `npm run train:default` reproduces it.
+ * docs/results/recipe.md says why each choice.
  */
 export const DEFAULT_RECIPE: Omit<TrainOptionsInput, 'data'> = {
   loss: 'triplet',
@@ -70,10 +71,11 @@ export const SPEED5_RECIPE: Omit<TrainOptionsInput, 'data'> = {
 };
 
 /**
- * The candidate for the next default: the shipped recipe plus one extra copy of every Arabic
- * keyword with real or synthetic noise at a random SNR (600-step ablation abl-arabic-noise in
- * docs/results/recipe.md: arabic-dev 11.67 -> 8.61, the other lists unchanged).
- * `npx tsx scripts/train-default.ts --next` trains it.
+ * DEFAULT_RECIPE plus one extra copy of every Arabic keyword with real or synthetic noise at a
+ * random SNR (600-step ablation abl-arabic-noise in docs/results/recipe.md: arabic-dev 11.67 ->
+ * 8.61, the other lists unchanged). `npx tsx scripts/train-default.ts --next` trains it. At full
+ * length (run next-v6) it lost to DEFAULT_RECIPE on every dev list, and as a partner for member 1
+ * it crossed the dsp-dev floor.
  * History: the previous candidate also dropped LibriSpeech's speed copies (abl-speed-short). At
  * full length (runs next-v4 and next-v5) it scored at best 3.61 / 2.00 / 10.28: libri-dev lost
  * what the speed copies give, so this candidate keeps them.
