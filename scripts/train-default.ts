@@ -15,7 +15,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { initBackend, currentBackend } from '../src/backend';
 import { loadModel, saveModel, type ModelCard } from '../src/model';
-import { DEFAULT_ENSEMBLE_RECIPE, DEFAULT_ID, DEFAULT_MEMBERS, DEFAULT_RECIPE, NEXT_RECIPE, PER_DOMAIN_RECIPE } from '../src/train/default-recipe';
+import { DEFAULT_ENSEMBLE_RECIPE, DEFAULT_ID, DEFAULT_MEMBERS, DEFAULT_MEMBERS_CHOICE, DEFAULT_RECIPE, NEXT_RECIPE, PER_DOMAIN_RECIPE } from '../src/train/default-recipe';
 import { train, trainedModelCard, trainInWorker, type TrainEvent } from '../src/train';
 import { evalBaselines, evalDev, evaluationRecords, type DevResult } from './eval-dev';
 import { buildEnsemble } from './ensemble';
@@ -102,7 +102,7 @@ Baselines from the same command and the same trials: \`mfcc-stats\` (cosine of M
 Default verify threshold **${card.threshold.value.toFixed(3)}** (cosine): ${card.threshold.method}.
 Dev data played no part in choosing it, nor in choosing the checkpoint${ens ? 's' : ''}.${
     ens
-      ? ' It did choose the second member: its recipe was picked among seven candidate partners for member 1 by their dev EERs, as every recipe choice in docs/results/recipe.md was; the validation trials rank this pair second of the seven (2.22%, after member 1 + next-v6 at 1.92%, which is worse on dev).'
+      ? ` ${DEFAULT_MEMBERS_CHOICE}`
       : ''
   }
 

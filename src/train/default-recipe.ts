@@ -100,6 +100,11 @@ export const DEFAULT_ID = 'voxprint-default-v3';
  */
 export const DEFAULT_MEMBERS: Omit<TrainOptionsInput, 'data'>[] = [DEFAULT_RECIPE, SPEED5_RECIPE];
 
+/** How DEFAULT_MEMBERS' second member was chosen, for the model card (docs/results/recipe.md has the comparison). */
+export const DEFAULT_MEMBERS_CHOICE =
+  'It did choose the second member: its recipe was picked among seven candidate partners for member 1 by their dev EERs, as every recipe choice in docs/results/recipe.md was; ' +
+  'the validation trials rank this pair second of the seven (2.22%, after member 1 + next-v6 at 1.92%, which is worse on dev).';
+
 /** The card's recipe of the shipped ensemble, short enough for the app's model panel; the model README has each member's in full. */
 export const DEFAULT_ENSEMBLE_RECIPE =
   'Ensemble of two embedders trained on their own and composed into one model (score = mean of their cosines, equal weights). ' +
