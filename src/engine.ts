@@ -9,6 +9,7 @@
  * embeddings; they are re-embedded from their stored recordings first (lazily, by verify,
  * identify, enroll --append and calibrate, or all at once by `reembedStale`).
  */
+import { decideCalibrated } from './calibration/calibration';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeAudioBytes, decodeAudioFile, type Audio } from './audio/decode';
@@ -84,14 +85,23 @@ export interface EnrollResult {
 
 export interface VerifyResult {
   speaker: string;
+  /** Cosine of the recording's embedding and the speaker's centroid. */
   score: number;
+  /**
+   * The cosine the score had to reach. With a calibrated model and no store override it is this
+   * trial's equivalent of the llr threshold (it moves with the speech durations and the channel).
+   */
   threshold: number;
   accepted: boolean;
+  /** Calibrated log-likelihood ratio (natural log), when the model has a calibration. */
+  llr?: number;
+  /** P(same speaker) at even prior odds, from the llr. */
+  probability?: number;
   latencyMs: number;
 }
 
 export interface IdentifyResult {
-  candidates: { speaker: string; score: number; id: string }[];
+  candidates: { speaker: string; score: number; id: string; llr?: number; probability?: number }[];
   /** The best candidate's name, or null ("unknown") when its score is below the threshold. */
   best: string | null;
   threshold: number;
@@ -126,6 +136,9 @@ export const MIN_TAKE_SPEECH_SEC = 0.3;
 export const MIN_ENROLL_SPEECH_SEC = 1.5;
 /** What a good profile has; the app's enrollment progress aims at it. */
 export const RECOMMENDED_SPEECH_SEC = 20;
+
+/** Seconds of speech behind a profile's centroid. */
+const profileSpeechSec = (p: Profile) => p.utterances.reduce((a, u) => a + u.speechSec, 0);
 
 /** models/default of this package (the source tree's, or next to a bundle's parent folder). */
 export function defaultModelDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -273,30 +286,57 @@ export class Engine {
     return { speaker: this.summary(profile), takes, speechSec };
   }
 
-  /** Cosine of the take's embedding against the speaker's centroid, and the decision. */
+  /**
+   * Cosine of the take's embedding against the speaker's centroid, and the decision: by the
+   * calibrated llr when the model has a calibration and the store no threshold override, else by
+   * the cosine threshold.
+   */
   async verify(name: string, input: AudioInput): Promise<VerifyResult> {
     const t0 = performance.now();
     this.model();
     this.store.refresh();
     const profile = await this.ensureFresh(this.store.get(name));
-    const emb = await this.embed(input);
-    const d = verifyScore(emb, profile.centroid, this.threshold());
+    const test = await this.embedWithSpeech(input);
+    const cal = this.model().calibration;
+    const override = this.store.settings().threshold;
+    if (cal) {
+      const d = decideCalibrated(cal, { embedding: profile.centroid, speechSec: profileSpeechSec(profile) }, test, cal.llrThreshold);
+      const threshold = override ?? d.cosineThreshold;
+      const accepted = override === undefined ? d.accepted : d.cosine >= override;
+      return { speaker: profile.name, score: d.cosine, threshold, accepted, llr: d.llr, probability: d.probability, latencyMs: performance.now() - t0 };
+    }
+    const d = verifyScore(test.embedding, profile.centroid, this.threshold());
     return { speaker: profile.name, score: d.score, threshold: d.threshold, accepted: d.accepted, latencyMs: performance.now() - t0 };
   }
 
-  /** The `top` closest enrolled speakers; `best` is null ("unknown") below the threshold. */
+  /**
+   * The `top` closest enrolled speakers by cosine; `best` is null ("unknown") when the closest
+   * does not pass verification (the same decision as `verify` against that speaker).
+   */
   async identify(input: AudioInput, opts: { top?: number } = {}): Promise<IdentifyResult> {
     const t0 = performance.now();
     const top = opts.top ?? 3;
     if (!Number.isInteger(top) || top < 1 || top > 1000) throw new InvalidArgumentError(`top must be a whole number from 1 to 1000, got ${top}.`);
     this.model();
     await this.reembedStale();
-    const emb = await this.embed(input);
-    const r = identifyScore(this.centroidIndex(), emb, this.threshold(), top);
+    const test = await this.embedWithSpeech(input);
+    const r = identifyScore(this.centroidIndex(), test.embedding, this.threshold(), top);
+    const cal = this.model().calibration;
+    const override = this.store.settings().threshold;
+    if (!cal) {
+      return { candidates: r.candidates.map((c) => ({ speaker: c.speaker, score: c.score, id: c.id })), best: r.best, threshold: r.threshold, latencyMs: performance.now() - t0 };
+    }
+    const decisions = r.candidates.map((c) => {
+      const p = this.store.list().find((x) => x.id === c.id)!;
+      return decideCalibrated(cal, { embedding: p.centroid, speechSec: profileSpeechSec(p) }, test, cal.llrThreshold);
+    });
+    const first = decisions[0];
+    const threshold = override ?? first?.cosineThreshold ?? r.threshold;
+    const ok = first !== undefined && (override === undefined ? first.accepted : first.cosine >= override);
     return {
-      candidates: r.candidates.map((c) => ({ speaker: c.speaker, score: c.score, id: c.id })),
-      best: r.best,
-      threshold: r.threshold,
+      candidates: r.candidates.map((c, i) => ({ speaker: c.speaker, score: c.score, id: c.id, llr: decisions[i].llr, probability: decisions[i].probability })),
+      best: ok ? r.candidates[0].speaker : null,
+      threshold,
       latencyMs: performance.now() - t0,
     };
   }
@@ -360,9 +400,13 @@ export class Engine {
 
   /** The L2-normalised embedding of one recording. */
   async embed(input: AudioInput): Promise<Float32Array> {
+    return (await this.embedWithSpeech(input)).embedding;
+  }
+
+  private async embedWithSpeech(input: AudioInput): Promise<{ embedding: Float32Array; speechSec: number }> {
     const embedder = this.model();
     const audio = await decodeInput(input);
-    return embedder.embedSamples(audio.samples);
+    return embedder.embedWithSpeech(audio.samples);
   }
 
   /**

@@ -256,6 +256,9 @@ export const contract = {
       score: z.number(),
       threshold: z.number(),
       accepted: z.boolean(),
+      /** Calibrated log-likelihood ratio and P(same speaker), when the model is calibrated. */
+      llr: z.number().optional(),
+      probability: z.number().min(0).max(1).optional(),
       latencyMs: z.number().nonnegative(),
     }),
   ),
@@ -264,7 +267,7 @@ export const contract = {
     'Who among the enrolled speakers is this?',
     z.object({ audio: AudioIn, top: z.number().int().min(1).max(20).default(3) }).strict(),
     z.object({
-      candidates: z.array(z.object({ speaker: z.string(), score: z.number() })),
+      candidates: z.array(z.object({ speaker: z.string(), score: z.number(), llr: z.number().optional(), probability: z.number().min(0).max(1).optional() })),
       best: z.string().nullable(),
       threshold: z.number(),
       latencyMs: z.number().nonnegative(),

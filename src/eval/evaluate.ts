@@ -7,12 +7,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { decodeAudioFile } from '../audio/decode';
 import { InvalidArgumentError } from '../errors';
+import { telephone } from '../train/augment';
 import type { Embedder } from '../model/embedder';
 import { l2normalize } from '../speakers/scoring';
 import { AsNorm } from './asnorm';
 import { BASELINES, ldaBaseline, ldaEmbed, mfccStatsOfFile, type BaselineName } from './baselines';
 import { readSplits, splitFiles, spread } from './data';
-import { embedAll, runTrials, type EmbedFn, type EvalProgress, type EvalReport } from './runner';
+import { embedAll, runTrials, vectorOf, type EmbedFn, type Embedding, type EvalProgress, type EvalReport } from './runner';
 import { readTrialsFile, type Trial } from './trials';
 
 export type SystemName = 'model' | BaselineName;
@@ -37,7 +38,11 @@ export interface EvaluateOptions {
   onProgress?: (p: EvalProgress) => void;
   signal?: AbortSignal;
   /** Embeddings shared between runs over the same files and system. */
-  cache?: Map<string, Float32Array>;
+  cache?: Map<string, Embedding>;
+  /** Score by plain cosine even when the model has a calibration. */
+  raw?: boolean;
+  /** Pass every recording through a simulated channel first (model only): a stress test for channels the data lacks. */
+  channel?: 'none' | 'telephone';
 }
 
 export interface EvaluateResult extends EvalReport {
@@ -78,8 +83,10 @@ export async function systemEmbedFn(opts: EvaluateOptions, trials: Trial[]): Pro
   if (opts.system === 'model') {
     const m = opts.embedder;
     if (!m) throw new InvalidArgumentError('Evaluating the model needs a loaded model.');
-    return async (file) => m.embedSamples((await decodeAudioFile(file)).samples);
+    const channel = opts.channel === 'telephone' ? telephone : (x: Float32Array) => x;
+    return async (file) => m.embedWithSpeech(channel((await decodeAudioFile(file)).samples));
   }
+  if (opts.channel && opts.channel !== 'none') throw new InvalidArgumentError('--channel applies to the model only; leave out --baseline and --compare.');
   if (opts.system === 'mfcc-stats') return mfccStatsOfFile;
   if (opts.system === 'lda') {
     const { model } = await ldaBaseline({ splitsFile: defaultSplits(opts, trials), cacheDir: opts.cacheDir, onProgress: opts.onProgress, signal: opts.signal });
@@ -99,10 +106,10 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluateResult> {
     const splitsFile = defaultSplits(opts, trials);
     const speakers = splitFiles(readSplits(splitsFile), 'train', path.dirname(splitsFile));
     const files = speakers.flatMap((s) => spread(s.files, COHORT_FILES_PER_SPEAKER));
-    const cohortCache = new Map<string, Float32Array>();
+    const cohortCache = new Map<string, Embedding>();
     await embedAll(files, embed, cohortCache, { phase: 'embedding the AS-norm cohort (train speakers)', onProgress: opts.onProgress, signal: opts.signal });
     const cohort = speakers.map((s) => {
-      const vs = spread(s.files, COHORT_FILES_PER_SPEAKER).map((f) => l2normalize(cohortCache.get(f)!));
+      const vs = spread(s.files, COHORT_FILES_PER_SPEAKER).map((f) => l2normalize(vectorOf(cohortCache.get(f)!)));
       const acc = new Float32Array(vs[0].length);
       for (const v of vs) for (let i = 0; i < acc.length; i++) acc[i] += v[i];
       return l2normalize(acc);
@@ -111,7 +118,16 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluateResult> {
   } else if (norm !== 'none') {
     throw new InvalidArgumentError(`Unknown score normalisation "${String(norm)}"; use as-norm.`);
   }
-  const report = await runTrials(trials, { embed, norm: asNorm, onProgress: opts.onProgress, signal: opts.signal, cache: opts.cache });
+  const model = opts.system === 'model' ? opts.embedder : undefined;
+  const report = await runTrials(trials, {
+    embed,
+    norm: asNorm,
+    onProgress: opts.onProgress,
+    signal: opts.signal,
+    cache: opts.cache,
+    calibration: opts.raw ? undefined : model?.calibration,
+    defaultThreshold: model?.card?.threshold.value,
+  });
   return {
     ...report,
     system: opts.system,

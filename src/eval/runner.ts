@@ -7,9 +7,16 @@ import { CancelledError, VoxprintError } from '../errors';
 import { cosine, l2normalize } from '../speakers/scoring';
 import type { AsNorm, CohortStats } from './asnorm';
 import { computeEer, computeMinDcf } from './metrics';
+import type { ScoreCalibration } from '../calibration/calibration';
+import { actDcf, cllr, minCllr, ratesAt } from '../calibration/metrics';
 import { trialFiles, type Trial } from './trials';
 
-export type EmbedFn = (file: string) => Promise<Float32Array> | Float32Array;
+/** An embedding, or an embedding with the seconds of speech behind it (needed for calibrated scores). */
+export type Embedding = Float32Array | { embedding: Float32Array; speechSec: number };
+export type EmbedFn = (file: string) => Promise<Embedding> | Embedding;
+
+export const vectorOf = (e: Embedding) => (e instanceof Float32Array ? e : e.embedding);
+const speechOf = (e: Embedding) => (e instanceof Float32Array ? NaN : e.speechSec);
 
 export interface EvalProgress {
   phase: string;
@@ -23,7 +30,25 @@ export interface RunTrialsOptions {
   onProgress?: (p: EvalProgress) => void;
   signal?: AbortSignal;
   /** Shared cache file -> embedding (pass one to reuse embeddings across lists). */
-  cache?: Map<string, Float32Array>;
+  cache?: Map<string, Embedding>;
+  /** Score with the model's calibration: the report's scores become llrs. */
+  calibration?: ScoreCalibration;
+  /** The decision the system makes by default (the card's cosine threshold when uncalibrated). */
+  defaultThreshold?: number;
+}
+
+/** How well the scores read as log-likelihood ratios (calibrated systems only). */
+export interface CalibrationReport {
+  /** Cllr in bits of the calibrated llrs (lower is better; 1 = no information). */
+  cllr: number;
+  /** The Cllr the best monotonic re-mapping of these scores would reach. */
+  minCllr: number;
+  /** Normalised DCF of the Bayes decision at p_target 0.01. */
+  actDcf: number;
+  /** Cllr of the cosine alone through the fixed affine sigmoid fitted with the calibration. */
+  rawCllr: number;
+  /** EER of the plain cosine, for comparison. */
+  cosineEer: number;
 }
 
 export interface EvalReport {
@@ -40,6 +65,11 @@ export interface EvalReport {
   files: number;
   targetScores: number[];
   nontargetScores: number[];
+  /** What the scores are: cosines, AS-normalised cosines, or calibrated llrs. */
+  scoreKind: 'cosine' | 'as-norm' | 'llr';
+  calibration?: CalibrationReport;
+  /** Error rates of the default decision (no store calibration), when it is known. */
+  atDefaultThreshold?: { threshold: number; falseAcceptRate: number; falseRejectRate: number };
 }
 
 /** Yields to the event loop now and then so progress bars, cancellation and IPC stay live. */
@@ -49,7 +79,7 @@ const tick = () => new Promise<void>((r) => setImmediate(r));
 export async function embedAll(
   files: string[],
   embed: EmbedFn,
-  cache: Map<string, Float32Array>,
+  cache: Map<string, Embedding>,
   opts: { phase: string; onProgress?: (p: EvalProgress) => void; signal?: AbortSignal },
 ): Promise<void> {
   const todo = files.filter((f) => !cache.has(f));
@@ -73,7 +103,7 @@ export async function runTrials(trials: Trial[], opts: RunTrialsOptions): Promis
       'NOT_ENOUGH_DATA',
       `The trial list needs both target (1) and non-target (0) trials; it has ${targets} and ${trials.length - targets}.`,
     );
-  const cache = opts.cache ?? new Map<string, Float32Array>();
+  const cache = opts.cache ?? new Map<string, Embedding>();
   const files = trialFiles(trials);
   await embedAll(files, opts.embed, cache, { phase: 'embedding', onProgress: opts.onProgress, signal: opts.signal });
 
@@ -82,10 +112,10 @@ export async function runTrials(trials: Trial[], opts: RunTrialsOptions): Promis
     const key = paths.join('+');
     let v = enrollCache.get(key);
     if (!v) {
-      const d = cache.get(paths[0])!.length;
+      const d = vectorOf(cache.get(paths[0])!).length;
       const acc = new Float32Array(d);
       for (const p of paths) {
-        const e = l2normalize(cache.get(p)!);
+        const e = l2normalize(vectorOf(cache.get(p)!));
         for (let i = 0; i < d; i++) acc[i] += e[i];
       }
       v = l2normalize(acc);
@@ -103,16 +133,42 @@ export async function runTrials(trials: Trial[], opts: RunTrialsOptions): Promis
     return s;
   };
 
+  const cal = opts.calibration;
+  const cohortOfEnroll = new Map<Float32Array, number>();
   const tar: number[] = [];
   const non: number[] = [];
+  const cosTar: number[] = [];
+  const cosNon: number[] = [];
   for (const t of trials) {
     const e = enrollOf(t.enroll);
     const x = cache.get(t.test)!;
-    let s = cosine(e, x);
-    if (opts.norm) s = opts.norm.normalize(s, statsOf(e), statsOf(x));
+    const c = cosine(e, vectorOf(x));
+    let s = c;
+    if (opts.norm) s = opts.norm.normalize(s, statsOf(e), statsOf(vectorOf(x)));
+    else if (cal) {
+      let ce = cohortOfEnroll.get(e);
+      if (ce === undefined) cohortOfEnroll.set(e, (ce = cal.cohortMean(e)));
+      const speechEnroll = t.enroll.reduce((a, p) => a + speechOf(cache.get(p)!), 0);
+      s = cal.llrOf({ cosine: c, cohortEnroll: ce, cohortTest: cal.cohortMean(vectorOf(x)), speechEnroll, speechTest: speechOf(x) });
+    }
     (t.label === 1 ? tar : non).push(s);
+    (t.label === 1 ? cosTar : cosNon).push(c);
   }
   const eer = computeEer(tar, non);
+  const scoreKind = opts.norm ? 'as-norm' : cal ? 'llr' : 'cosine';
+  let calibration: CalibrationReport | undefined;
+  if (cal && !opts.norm) {
+    const raw = cal.data.cosineOnly;
+    const fixed = (v: number) => raw.weight * v + raw.bias;
+    calibration = {
+      cllr: cllr(tar, non),
+      minCllr: minCllr(tar, non),
+      actDcf: actDcf(tar, non, 0.01).actDcf,
+      rawCllr: cllr(cosTar.map(fixed), cosNon.map(fixed)),
+      cosineEer: computeEer(cosTar, cosNon).eer,
+    };
+  }
+  const defaultThreshold = scoreKind === 'llr' ? cal!.llrThreshold : scoreKind === 'cosine' ? opts.defaultThreshold : undefined;
   return {
     eer: eer.eer,
     minDcf: computeMinDcf(tar, non, { pTarget: 0.01 }).minDcf,
@@ -123,5 +179,8 @@ export async function runTrials(trials: Trial[], opts: RunTrialsOptions): Promis
     files: files.length,
     targetScores: tar,
     nontargetScores: non,
+    scoreKind,
+    ...(calibration ? { calibration } : {}),
+    ...(defaultThreshold !== undefined ? { atDefaultThreshold: { threshold: defaultThreshold, ...ratesAt(tar, non, defaultThreshold) } } : {}),
   };
 }

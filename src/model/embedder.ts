@@ -7,9 +7,10 @@
 import { tf } from '../backend';
 import { AudioDecodeError, InvalidArgumentError } from '../errors';
 import { computeMfcc, DEFAULT_FEATURE_CONFIG, type FeatureConfig } from '../features/mfcc';
-import { selectSpeech } from './speech';
+import { selectSpeechWithSeconds } from './speech';
 import { buildModel, defaultArchConfig, memberPrefix, outputDim, type ArchConfig } from './architecture';
 import type { ModelCard } from './card';
+import type { ScoreCalibration } from '../calibration/calibration';
 import { prepareCrops, windowStarts, type FeatureMatrix } from './preprocess';
 import { Standardize } from './layers';
 
@@ -31,6 +32,8 @@ export class Embedder {
   readonly featureConfig: FeatureConfig;
   /** The model card when loaded from (or saved to) a folder; undefined for a fresh random model. */
   card?: ModelCard;
+  /** The model folder's score calibration (calibration.json), when it has one for this model. */
+  calibration?: ScoreCalibration;
 
   constructor(init: EmbedderInit) {
     this.model = init.model;
@@ -93,12 +96,17 @@ export class Embedder {
    * Throws AudioDecodeError TOO_LITTLE_SPEECH when there is not one analysis frame of audio.
    */
   embedSamples(samples16k: Float32Array): Float32Array {
-    const speech = selectSpeech(samples16k);
+    return this.embedWithSpeech(samples16k).embedding;
+  }
+
+  /** `embedSamples` plus the seconds of speech found (0 when the VAD found too little and the whole signal was used). */
+  embedWithSpeech(samples16k: Float32Array): { embedding: Float32Array; speechSec: number } {
+    const { speech, speechSec } = selectSpeechWithSeconds(samples16k);
     const f = computeMfcc(speech, this.featureConfig);
     if (f.numFrames < 1) {
       throw new AudioDecodeError('TOO_LITTLE_SPEECH', 'The recording is too short to embed: record at least one second of speech.');
     }
-    return this.embedFeatures(f);
+    return { embedding: this.embedFeatures(f), speechSec };
   }
 
   /** Runs the model on equal-length crops; returns [n * dim] embeddings (L2-normalised rows). */

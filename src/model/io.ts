@@ -3,6 +3,7 @@
  * model card, src/model/card.ts). The wasm backend has no `file://` handler, so the artefacts are
  * written and read here with node:fs; the files are the standard ones `tf.loadLayersModel` reads.
  */
+import { loadCalibration } from '../calibration/calibration';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
@@ -170,7 +171,14 @@ export async function loadModel(dir: string, opts: LoadOptions = {}): Promise<Em
       cause: e,
     });
   }
-  return new Embedder({ model, arch: card.architecture, featureConfig: { ...codeCfg }, card });
+  const embedder = new Embedder({ model, arch: card.architecture, featureConfig: { ...codeCfg }, card });
+  try {
+    embedder.calibration = loadCalibration(dir, { id: card.id, dim: embedder.dim });
+  } catch (e) {
+    embedder.dispose();
+    throw e;
+  }
+  return embedder;
 }
 
 function safeKey(cfg: Record<string, unknown>): string | undefined {

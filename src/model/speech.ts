@@ -10,10 +10,19 @@ import { detectSpeech } from '../audio/vad';
 export const MIN_SPEECH_SEC = 0.3;
 
 export function selectSpeech(samples: Float32Array): Float32Array {
+  return selectSpeechWithSeconds(samples).speech;
+}
+
+/**
+ * `selectSpeech` plus the seconds of speech the VAD found (0 when it found too little and the
+ * whole signal is used instead): score calibration takes the speech duration into account.
+ */
+export function selectSpeechWithSeconds(samples: Float32Array): { speech: Float32Array; speechSec: number } {
+  let r: ReturnType<typeof detectSpeech>;
   try {
-    const r = detectSpeech(samples);
-    return r.speechSec >= MIN_SPEECH_SEC ? r.speech : samples;
+    r = detectSpeech(samples);
   } catch {
-    return samples;
+    return { speech: samples, speechSec: 0 };
   }
+  return r.speechSec >= MIN_SPEECH_SEC ? { speech: r.speech, speechSec: r.speechSec } : { speech: samples, speechSec: 0 };
 }

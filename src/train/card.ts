@@ -24,7 +24,22 @@ const KNOWN: Record<string, Omit<DataSource, 'speakers' | 'clips'>> = {
     licence: 'CC BY 4.0',
     attribution: 'Arabic Speech Commands dataset, Ghandoura, Hjabo & Al Dakkak (2021), github.com/abdulkaderghandoura/arabic-speech-commands-dataset.',
   },
+  'speech-commands': {
+    name: 'Speech Commands v0.02 (test set)',
+    licence: 'CC BY 4.0',
+    attribution: 'Speech Commands v0.02, Warden (2018), arXiv:1804.03209; its test set as redistributed in github.com/thegtagamer/PICO-tinyML-benchmark.',
+  },
+  speechocean762: {
+    name: 'speechocean762',
+    licence: 'free for commercial and non-commercial use (speechocean762/LICENSE.txt)',
+    attribution: 'speechocean762, Zhang et al. (Interspeech 2021), arXiv:2104.01378, github.com/jimbozhang/speechocean762.',
+  },
 };
+
+/** The corpus folder name (as in splits.json) behind a model card's data-source name, if known. */
+export function corpusOfSource(name: string): string | undefined {
+  return Object.entries(KNOWN).find(([, v]) => v.name === name)?.[0];
+}
 
 export function trainedModelCard(r: TrainResult, extra: { id?: string; parent?: string | null; evaluation?: Record<string, EvalResult> } = {}): ModelCardInput {
   const o = r.options;

@@ -89,6 +89,28 @@ export const NEXT_RECIPE: Omit<TrainOptionsInput, 'data'> = {
   ),
 };
 
+/**
+ * The candidate members for the next default: the same two recipes, now over all five corpora of
+ * splits.json (Speech Commands and speechocean762 add 468 speakers). Member 2 also learns channel
+ * invariance from one telephone-band copy (8 kHz round trip, 300 Hz high-pass) of every file of
+ * the corpora with many speakers per domain; its speed copies stay on the two small short-word
+ * corpora, which keeps its feature extraction within the training budget.
+ */
+export const CANDIDATE_MEMBERS: Omit<TrainOptionsInput, 'data'>[] = [
+  DEFAULT_RECIPE,
+  {
+    ...SPEED5_RECIPE,
+    speedsByCorpus: { librispeech: [1], 'speech-commands': [1], speechocean762: [1] },
+    augment: {
+      'arabic-speech-commands': ['noise'],
+      librispeech: ['telephone'],
+      'speech-commands': ['telephone'],
+      speechocean762: ['telephone'],
+    },
+    recipe: `${SPEED5_RECIPE.recipe ?? ''} Speech Commands and speechocean762 without speed copies; one telephone-band copy of every LibriSpeech, Speech Commands and speechocean762 file.`,
+  },
+];
+
 /** The id of the shipped default (an ensemble of DEFAULT_MEMBERS). */
 export const DEFAULT_ID = 'voxprint-default-v3';
 

@@ -93,7 +93,7 @@ async function loadNoises(data: string): Promise<Float32Array[]> {
 }
 
 /** Splits speakers into train and validation, per corpus, with a fixed seed. */
-function splitValidation(utts: Utterance[], o: TrainOptions): { train: Utterance[]; val: Utterance[] } {
+export function splitValidation(utts: Utterance[], o: TrainOptions): { train: Utterance[]; val: Utterance[] } {
   const rng = makeRng(o.valSeed);
   const valSpk = new Set<string>();
   const corpora = [...new Set(utts.map((u) => u.corpus))].sort();

@@ -20,3 +20,8 @@ export function date(iso: string): string {
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
+
+/** A probability as a percentage that never claims certainty. */
+export function percent(p: number): string {
+  return p > 0.999 ? '> 99.9 %' : p < 0.001 ? '< 0.1 %' : `${(100 * p).toFixed(1)} %`;
+}

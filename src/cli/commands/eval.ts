@@ -20,6 +20,22 @@ const LABELS: Record<SystemName, string> = {
   lda: 'baseline lda (LDA-30 on MFCC stats, fitted on train speakers)',
 };
 
+const SCORING: Record<EvaluateResult['scoreKind'], string> = {
+  cosine: 'cosine scoring',
+  'as-norm': 'cosine scoring',
+  llr: 'calibrated scores (log-likelihood ratios)',
+};
+
+/** Calibration figures and the default decision's error rates, when known. */
+function calibrationText(r: EvaluateResult): string {
+  let t = '';
+  const c = r.calibration;
+  if (c) t += `Cllr:   ${c.cllr.toFixed(4)} bits (minCllr ${c.minCllr.toFixed(4)}; cosine through a fixed sigmoid ${c.rawCllr.toFixed(4)}); actDCF ${c.actDcf.toFixed(4)}; cosine EER ${pct(c.cosineEer)}\n`;
+  const d = r.atDefaultThreshold;
+  if (d) t += `Default decision (${r.scoreKind === 'llr' ? 'llr' : 'score'} >= ${d.threshold.toFixed(4)}): false accepts ${pct(d.falseAcceptRate)}, false rejects ${pct(d.falseRejectRate)}\n`;
+  return t;
+}
+
 /** The JSON form of one result: fractions in [0, 1], no score arrays. */
 function summary(r: EvaluateResult, modelId?: string) {
   return {
@@ -34,6 +50,9 @@ function summary(r: EvaluateResult, modelId?: string) {
     ...(r.system === 'model' && modelId ? { model: modelId } : {}),
     norm: r.norm,
     ...(r.cohort ? { cohort: r.cohort } : {}),
+    scoreKind: r.scoreKind,
+    ...(r.calibration ?? {}),
+    ...(r.atDefaultThreshold ? { atDefaultThreshold: r.atDefaultThreshold } : {}),
     trialsFile: r.trialsFile,
     seconds: Math.round(r.seconds * 10) / 10,
   };
@@ -58,6 +77,8 @@ export const evalCmd: CommandSpec = {
     norm: { type: 'string', value: 'as-norm', help: 'adaptive s-norm with a cohort of train-speaker embeddings (top-k 200)' },
     splits: { type: 'string', value: 'FILE', help: 'speaker split file for the LDA baseline and the AS-norm cohort' },
     limit: { type: 'string', value: 'N', help: 'use only the first N trials (quick checks)' },
+    raw: { type: 'boolean', help: "score by plain cosine even when the model has a score calibration" },
+    channel: { type: 'string', value: 'telephone', help: 'pass every recording through a simulated telephone channel first (model only)' },
   },
   examples: [
     'voxprint eval --trials ../shared/data/dsp-dev.trials.txt',
@@ -72,6 +93,7 @@ export const evalCmd: CommandSpec = {
     if (baseline && v.compare) throw new InvalidArgumentError('Use --baseline NAME or --compare, not both.');
     const norm = choiceOption('norm', v.norm, ['as-norm'] as const) ?? 'none';
     const limit = intOption('limit', v.limit, 2, 100_000_000);
+    const channel = choiceOption('channel', v.channel, ['telephone'] as const) ?? 'none';
     const det = v.det as string | undefined;
     if (det && !det.toLowerCase().endsWith('.svg')) throw new InvalidArgumentError(`--det writes SVG: give a file name ending in .svg, not "${det}".`);
     if (det && fs.existsSync(det) && fs.statSync(det).isDirectory()) throw new InvalidArgumentError(`--det ${det} is a folder; give a file name.`);
@@ -95,6 +117,8 @@ export const evalCmd: CommandSpec = {
           embedder,
           norm,
           limit,
+          raw: v.raw === true,
+          channel: system === 'model' ? channel : 'none',
           splitsFile: v.splits as string | undefined,
           cacheDir: defaultCacheDir(ctx.io.env),
           signal: ctx.signal,
@@ -123,9 +147,10 @@ export const evalCmd: CommandSpec = {
     if (results.length === 1) {
       text =
         head +
-        `System: ${main.system === 'model' ? `model ${modelId ?? ''}`.trim() : LABELS[main.system]}, cosine scoring${normText}\n` +
+        `System: ${main.system === 'model' ? `model ${modelId ?? ''}`.trim() : LABELS[main.system]}, ${SCORING[main.scoreKind]}${normText}${channel !== 'none' ? ', simulated telephone channel' : ''}\n` +
         `EER:    ${pct(main.eer)} (threshold at the EER ${main.eerThreshold.toFixed(4)})\n` +
-        `minDCF: ${main.minDcf.toFixed(4)} (p_target 0.01)\n`;
+        `minDCF: ${main.minDcf.toFixed(4)} (p_target 0.01)\n` +
+        calibrationText(main);
     } else {
       text =
         head +

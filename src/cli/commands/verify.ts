@@ -3,11 +3,23 @@ import { intOption } from '../command';
 import { table } from '../io';
 import { requireFiles } from './files';
 
+/** ", llr 2.31, P(same speaker) 91%" when the model is calibrated. */
+function calibratedText(r: { llr?: number; probability?: number }): string {
+  return r.llr === undefined || r.probability === undefined ? '' : `, llr ${r.llr.toFixed(2)}, P(same speaker) ${probabilityText(r.probability)}`;
+}
+
+function probabilityText(p: number): string {
+  return p > 0.999 ? '>99.9%' : p < 0.001 ? '<0.1%' : `${(100 * p).toFixed(1)}%`;
+}
+
 export const verify: CommandSpec = {
   name: 'verify',
   args: 'NAME FILE',
   summary: 'Is the voice in FILE the enrolled speaker NAME? Prints the score, the threshold and the decision.',
-  description: 'The score is the cosine similarity between the recording and the speaker\'s centroid, from -1 to 1; the speaker is accepted when it is at or above the threshold.',
+  description:
+    "The score is the cosine similarity between the recording and the speaker's centroid, from -1 to 1; the speaker is accepted when it is at or above the threshold. " +
+    'With a calibrated model (models/default is) the decision is made on the calibrated log-likelihood ratio, which also weighs the seconds of speech and how the channel makes voices alike: ' +
+    'the threshold shown is the cosine this recording had to reach, and the probability is P(same speaker) at even prior odds.',
   minArgs: 2,
   maxArgs: 2,
   options: {},
@@ -18,7 +30,7 @@ export const verify: CommandSpec = {
     const r = await engine.verify(name, { path: file });
     ctx.out(
       `${r.accepted ? 'ACCEPTED' : 'REJECTED'}: ${r.accepted ? 'this is' : 'this is not'} "${r.speaker}" ` +
-        `(score ${r.score.toFixed(4)} ${r.accepted ? '>=' : '<'} threshold ${r.threshold.toFixed(4)}; ${r.latencyMs.toFixed(0)} ms)\n`,
+        `(score ${r.score.toFixed(4)} ${r.accepted ? '>=' : '<'} threshold ${r.threshold.toFixed(4)}${calibratedText(r)}; ${r.latencyMs.toFixed(0)} ms)\n`,
       r,
     );
   },
@@ -41,7 +53,11 @@ export const identify: CommandSpec = {
       ctx.out('No speakers are enrolled yet: enroll some with "voxprint enroll NAME FILE...".\n', r);
       return;
     }
-    const rows = [['rank', 'speaker', 'score'], ...r.candidates.map((c, i) => [String(i + 1), c.speaker, c.score.toFixed(4)])];
+    const calibrated = r.candidates[0].probability !== undefined;
+    const rows = [
+      ['rank', 'speaker', 'score', ...(calibrated ? ['P(same)'] : [])],
+      ...r.candidates.map((c, i) => [String(i + 1), c.speaker, c.score.toFixed(4), ...(calibrated ? [probabilityText(c.probability!)] : [])]),
+    ];
     const head = r.best
       ? `Best match: "${r.best}" (score ${r.candidates[0].score.toFixed(4)} >= threshold ${r.threshold.toFixed(4)})`
       : `Unknown speaker: no enrolled speaker reaches the threshold ${r.threshold.toFixed(4)}`;
