@@ -4,7 +4,8 @@
  * changing the feature configuration changes the folder, which invalidates everything at once;
  * a changed audio file (size or mtime) gets a new entry.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { threadId } from 'node:worker_threads';
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeAudioFile } from '../audio/decode';
@@ -73,7 +74,9 @@ export class FeatureCache {
     out.writeInt32LE(f.numFrames, 0);
     out.writeInt32LE(f.numCoeffs, 4);
     Buffer.from(f.data.buffer, f.data.byteOffset, f.data.byteLength).copy(out, 8);
-    const tmp = `${file}.${process.pid}.tmp`;
+    // Unique per thread too: ensemble members train in worker threads of one process, and two of
+    // them may compute the same entry at once (each then renames a whole file of its own).
+    const tmp = `${file}.${process.pid}-${threadId}-${randomBytes(4).toString('hex')}.tmp`;
     writeFileSync(tmp, out);
     renameSync(tmp, file);
     return f;
