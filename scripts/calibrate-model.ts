@@ -2,7 +2,7 @@
  * `npm run calibrate:model -- MODEL_DIR`: fits the model's score calibration (src/calibration)
  * on held-out TRAIN speakers only, and writes MODEL_DIR/calibration.json and the cohort file.
  *
- * - Trial speakers: the model's validation speakers (re-derived from the seeded split recorded in
+ * - Trial speakers: the model's validation speakers of the multi-recording corpora (re-derived from the seeded split recorded in
  *   its card) plus every train speaker of a corpus the model never trained on. Never dev.
  * - Cohort: speakers the model trained on (one embedding per speaker: the mean of up to 3 files),
  *   each once clean and once through a simulated telephone channel.
@@ -15,6 +15,7 @@
  *   Flags: --data DIR (default ../shared/data), --far F, --per-corpus N (trial speakers, default 60)
  */
 import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import { decodeAudioFile } from '../src/audio/decode';
 import { initBackend } from '../src/backend';
 import {
@@ -100,12 +101,11 @@ async function main(): Promise<void> {
 
   const cache = new Map<string, Emb>();
   let n = 0;
-  const embed = async (path: string, cond: 'clean' | 'telephone', part?: 'a' | 'b'): Promise<Emb> => {
-    const key = `${path}|${cond}|${part ?? ''}`;
+  const embed = async (path: string, cond: 'clean' | 'telephone'): Promise<Emb> => {
+    const key = `${path}|${cond}`;
     let e = cache.get(key);
     if (!e) {
       let x = (await decodeAudioFile(path)).samples;
-      if (part) x = part === 'a' ? x.subarray(0, x.length >> 1) : x.subarray(x.length >> 1);
       if (cond === 'telephone') x = telephone(x);
       e = model.embedWithSpeech(x);
       cache.set(key, e);
@@ -133,8 +133,7 @@ async function main(): Promise<void> {
   );
   const sortedCohort = (v: Float32Array) => index.scores(v).sort().reverse();
 
-  // Trials, shaped like the dev lists: multi-clip speakers enroll 3 clips and test another;
-  // single-utterance speakers enroll the first half and test the second half.
+  // Trials, shaped like the dev lists: enroll 3 recordings, test another.
   interface RawTrial {
     enroll: Emb[];
     test: Emb;
@@ -151,12 +150,10 @@ async function main(): Promise<void> {
       const ec = cond;
       const tc = cond;
       const group = `${corpus}/${cond}`;
-      if (single) {
-        const a = await Promise.all(spks.map((u) => embed(u[0].path, ec, 'a')));
-        const b = await Promise.all(spks.map((u) => embed(u[0].path, tc, 'b')));
-        spks.forEach((u, i) => spks.forEach((_, j) => raw.push({ enroll: [a[i]], test: b[j], target: i === j, group, speaker: u[0].speaker })));
-        continue;
-      }
+      // A single-utterance corpus (LibriSpeech train-clean-100) only gives same-session target
+      // trials (two halves of one recording): far easier than any real trial, they would teach the
+      // calibration that long recordings of one voice always score near 1.
+      if (single) continue;
       for (const us of spks) {
         if (us.length < 4) continue;
         const others = spks.filter((o) => o !== us);
@@ -267,8 +264,44 @@ async function main(): Promise<void> {
   // a crash in between.
   writeFileAtomic(join(dir!, cohortFile), bytes);
   writeFileAtomic(join(dir!, CALIBRATION_FILE), `${JSON.stringify(data, null, 2)}\n`);
+  updateReadme(dir!, data, d.byGroup);
   console.log(`wrote ${join(dir!, CALIBRATION_FILE)} and ${cohortFile} (${(bytes.length / 1024).toFixed(0)} KiB)`);
   model.dispose();
+}
+
+/** Puts (or replaces) the "Score calibration" section of the model folder's README.md. */
+function updateReadme(modelDir: string, c: CalibrationData, groups: Record<string, { cllr: number; minCllr: number; falseAcceptRate: number; falseRejectRate: number; trials: number }>): void {
+  const file = join(modelDir, 'README.md');
+  if (!existsSync(file)) return;
+  const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+  const section = `## Score calibration
+
+\`calibration.json\` and \`${COHORT_FILE}\` turn a cosine into a log-likelihood ratio (made by \`npm run calibrate:model -- ${modelDir}\`):
+llr = ${c.bias.toFixed(3)} ${c.features.map((f, i) => `${c.weights[i] >= 0 ? '+' : '-'} ${Math.abs(c.weights[i]).toFixed(3)} x ${f}`).join(' ')},
+where cohortEnroll/cohortTest are the mean of each side's top-${c.cohort.topK} cosines against the cohort (${c.cohort.description})
+and logSpeech* the natural log of the seconds of speech. Feature set and top-k were chosen by speaker-disjoint
+cross-validated Cllr on the fit's trials: ${c.fit.trials} trials (${c.fit.targets} target) of ${c.fit.speakers} held-out train speakers
+(never dev), enroll 3 recordings and test another, clean and through a simulated telephone channel.
+
+Default decision: accept when llr >= **${c.decision.llrThreshold.toFixed(3)}**: ${c.decision.method}.
+There it rejects ${pct(c.fit.falseRejectRate)} of the genuine trials (group-weighted).
+
+| trials | Cllr | minCllr | false accepts | false rejects | trials |
+|---|---|---|---|---|---|
+${Object.entries(groups)
+  .map(([g, r]) => `| ${g} | ${r.cllr.toFixed(3)} | ${r.minCllr.toFixed(3)} | ${pct(r.falseAcceptRate)} | ${pct(r.falseRejectRate)} | ${r.trials} |`)
+  .join('\n')}
+
+`;
+  let text = readFileSync(file, 'utf8');
+  const start = text.indexOf('## Score calibration');
+  if (start >= 0) {
+    const next = text.indexOf('\n## ', start + 5);
+    text = text.slice(0, start) + (next >= 0 ? text.slice(next + 1) : '');
+  }
+  const at = text.indexOf('## Recipe');
+  text = at >= 0 ? text.slice(0, at) + section + text.slice(at) : `${text}\n${section}`;
+  writeFileAtomic(file, text);
 }
 
 void main();

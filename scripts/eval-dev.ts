@@ -1,5 +1,5 @@
 /**
- * Quick dev evaluation for iterating on the recipe: scores the three dev trial lists
+ * Quick dev evaluation for iterating on the recipe: scores the five dev trial lists
  * (../shared/data/*-dev.trials.txt) with a model folder, through the same inference pipeline the
  * CLI uses (decode -> Embedder.embedSamples), enrollment = mean of the enroll embeddings, cosine.
  *   npx tsx scripts/eval-dev.ts [MODEL_DIR=models/default] [--data ../shared/data] [--json] [--baselines]
@@ -15,7 +15,7 @@ import { readTrialsFile } from '../src/eval/trials';
 import { loadModel, type Embedder, type EvalResult } from '../src/model';
 import type { ValResult } from '../src/train/validation';
 
-export const DEV_LISTS = ['dsp-dev', 'libri-dev', 'arabic-dev'] as const;
+export const DEV_LISTS = ['dsp-dev', 'libri-dev', 'arabic-dev', 'sc-dev', 'so-dev'] as const;
 
 export interface DevResult extends Pick<EvalReport, 'eer' | 'minDcf' | 'eerThreshold' | 'trials' | 'targets' | 'nontargets'> {
   list: string;

@@ -22,7 +22,8 @@ import { buildEnsemble } from './ensemble';
 
 const DATA = '../shared/data';
 
-const FLOORS: Record<string, number> = { 'dsp-dev': 4.0, 'libri-dev': 1.3, 'arabic-dev': 10.0 };
+/** The EERs (%) the shipped model must reach on each dev list (the accuracy issue's floors). */
+const FLOORS: Record<string, number> = { 'dsp-dev': 1.5, 'libri-dev': 1.0, 'arabic-dev': 6.0, 'sc-dev': 4.0, 'so-dev': 2.5 };
 
 const pct = (x: number) => (100 * x).toFixed(2);
 
