@@ -7,8 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { tf } from '../backend';
-import { assert, ModelError } from '../errors';
+import { ensureBackend, isBackendFault, tf } from '../backend';
+import { assert, BackendError, ModelError } from '../errors';
 import { DEFAULT_FEATURE_CONFIG, featureConfigKey, type FeatureConfig } from '../features/mfcc';
 import { ModelCardSchema, MODEL_FORMAT, MODEL_FORMAT_VERSION, type ModelCard } from './card';
 import { Embedder } from './embedder';
@@ -137,7 +137,8 @@ export async function readModelCard(dir: string): Promise<ModelCard> {
 /**
  * Loads a model folder. Throws ModelError NO_MODEL when the folder or its files are missing,
  * MODEL_FORMAT when they are unreadable, MODEL_MISMATCH when the model was trained with other
- * feature settings than the code computes. Call `await initBackend()` first.
+ * feature settings than the code computes, BackendError when the tfjs runtime cannot run it.
+ * Initialises the backend itself (once per process), so it works as the first call of a process.
  */
 export async function loadModel(dir: string, opts: LoadOptions = {}): Promise<Embedder> {
   const card = await readModelCard(dir);
@@ -152,6 +153,7 @@ export async function loadModel(dir: string, opts: LoadOptions = {}): Promise<Em
       { subject: dir },
     );
   }
+  await ensureBackend();
   let model: import('@tensorflow/tfjs').LayersModel;
   try {
     const modelJson = JSON.parse(await readFile(join(dir, MODEL_JSON), 'utf8')) as {
@@ -165,6 +167,7 @@ export async function loadModel(dir: string, opts: LoadOptions = {}): Promise<Em
     const weightData = all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength) as ArrayBuffer;
     model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: modelJson.modelTopology, weightSpecs: specs, weightData }));
   } catch (e) {
+    if (isBackendFault(e)) throw new BackendError(`The TensorFlow.js runtime failed while loading the model in ${dir}: ${(e as Error).message}`, { subject: dir, cause: e });
     throw new ModelError('MODEL_FORMAT', `Could not read the model in ${dir}: ${(e as Error).message}. Re-train or re-copy the model folder.`, {
       subject: dir,
       cause: e,
