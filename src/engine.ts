@@ -17,6 +17,7 @@ import { encodeWav } from './audio/wav';
 import { initBackend, type BackendName } from './backend';
 import { AudioDecodeError, InvalidArgumentError, ModelError, VoxprintError } from './errors';
 import { computeEer, detCurve } from './eval/metrics';
+import { adviseThreshold, validationPoints, type ThresholdAdvice } from './eval/store-threshold';
 import { loadModel } from './model/io';
 import { embedRecordings, ModelRegistry } from './model/registry';
 import type { Embedder } from './model/embedder';
@@ -105,6 +106,8 @@ export interface CalibrationResult {
   eerThreshold: number;
   det: { pfa: number; pmiss: number }[];
   trials: number;
+  /** The threshold these trials may set, weighed against the model's validated one (src/eval/store-threshold.ts). */
+  advice: ThresholdAdvice;
 }
 
 export interface EngineInfo {
@@ -345,7 +348,9 @@ export class Engine {
       );
     const eer = computeEer(tar, non);
     const det = thinDet(detCurve(tar, non), 200);
-    return { targetScores: tar, nontargetScores: non, eer: eer.eer, eerThreshold: eer.threshold, det, trials: tar.length + non.length };
+    const card = this.model().card;
+    const advice = adviseThreshold(tar, non, card?.threshold.value ?? 0.5, { validation: card ? validationPoints(card.evaluation) : [] });
+    return { targetScores: tar, nontargetScores: non, eer: eer.eer, eerThreshold: eer.threshold, det, trials: tar.length + non.length, advice };
   }
 
   /** Stores a threshold override in the store's settings (a number in [-1, 1]). */

@@ -89,6 +89,8 @@ describe('Engine', () => {
     expect(c.trials).toBe(5);
     expect(c.eer).toBeGreaterThanOrEqual(0);
     expect(c.det[0]).toEqual({ pfa: 1, pmiss: 0 });
+    // 2 target trials are too few to lean on: the advice says so and asks before it is applied.
+    expect(c.advice).toMatchObject({ targets: 2, nontargets: 3, needsConfirmation: true });
     e.dispose();
   });
 

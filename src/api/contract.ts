@@ -73,6 +73,24 @@ export const SpeakerSummary = z.object({
 });
 export type SpeakerSummary = z.infer<typeof SpeakerSummary>;
 
+const Bounds = z.tuple([z.number(), z.number()]);
+/** src/eval/store-threshold.ts ThresholdAdvice: the threshold calibration recommends, and why. */
+export const ThresholdAdvice = z.object({
+  threshold: z.number(),
+  prior: z.number(),
+  fromTrials: z.number(),
+  weight: z.number(),
+  gap: Bounds.nullable(),
+  targets: z.number().int(),
+  nontargets: z.number().int(),
+  rates: z.object({ far: z.number(), frr: z.number() }),
+  validation: z.array(z.object({ name: z.string(), eer: z.number(), threshold: z.number(), far: Bounds, frr: Bounds })),
+  nearDuplicates: z.number().int(),
+  needsConfirmation: z.boolean(),
+  reasons: z.array(z.string()),
+  notes: z.array(z.string()),
+});
+
 export const TakeIssueCode = z.enum(['no_voice', 'too_short', 'too_quiet', 'clipped', 'noisy', 'too_loud', 'other']);
 
 export const TakeReport = z.object({
@@ -283,6 +301,7 @@ export const contract = {
       eerThreshold: z.number(),
       det: z.array(z.object({ pfa: z.number(), pmiss: z.number() })),
       trials: z.number().int().nonnegative(),
+      advice: ThresholdAdvice,
     }),
   ),
   setThreshold: call(
