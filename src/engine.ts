@@ -276,25 +276,28 @@ export class Engine {
     return { speaker: this.summary(profile), takes, speechSec };
   }
 
-  /** Cosine of the take's embedding against the speaker's centroid, and the decision. */
+  /**
+   * Cosine of the take's embedding against the speaker's centroid, and the decision. Throws
+   * AudioDecodeError TOO_LITTLE_SPEECH when the take has no usable speech (as enrollment would).
+   */
   async verify(name: string, input: AudioInput): Promise<VerifyResult> {
     const t0 = performance.now();
     this.model();
     this.store.refresh();
     const profile = await this.ensureFresh(this.store.get(name));
-    const emb = await this.embed(input);
+    const emb = await this.speechEmbedding(input);
     const d = verifyScore(emb, profile.centroid, this.threshold());
     return { speaker: profile.name, score: d.score, threshold: d.threshold, accepted: d.accepted, latencyMs: performance.now() - t0 };
   }
 
-  /** The `top` closest enrolled speakers; `best` is null ("unknown") below the threshold. */
+  /** The `top` closest enrolled speakers; `best` is null ("unknown") below the threshold. TOO_LITTLE_SPEECH as verify. */
   async identify(input: AudioInput, opts: { top?: number } = {}): Promise<IdentifyResult> {
     const t0 = performance.now();
     const top = opts.top ?? 3;
     if (!Number.isInteger(top) || top < 1 || top > 1000) throw new InvalidArgumentError(`top must be a whole number from 1 to 1000, got ${top}.`);
     this.model();
     await this.reembedStale();
-    const emb = await this.embed(input);
+    const emb = await this.speechEmbedding(input);
     const r = identifyScore(this.centroidIndex(), emb, this.threshold(), top);
     return {
       candidates: r.candidates.map((c) => ({ speaker: c.speaker, score: c.score, id: c.id })),
@@ -393,6 +396,15 @@ export class Engine {
 
   // ---- internals ----------------------------------------------------------------------------
 
+  /** The embedding of a take that enrollment would accept; no speech, no score. */
+  private async speechEmbedding(input: AudioInput): Promise<Float32Array> {
+    const embedder = this.model();
+    const audio = await decodeInput(input);
+    const report = takeReport(inputName(input), audio, assessQuality(audio.samples));
+    if (!report.usable) throw noSpeechError(report);
+    return embedder.embedSamples(audio.samples);
+  }
+
   private model(): Embedder {
     if (this.embedder) return this.embedder;
     throw this.modelError ?? new ModelError('NO_MODEL', 'No model is loaded.');
@@ -473,6 +485,17 @@ function takeReport(name: string, audio: Audio, q: QualityReport): TakeReport {
     usable: !noVoice && q.speechSec >= MIN_TAKE_SPEECH_SEC,
     issues,
   };
+}
+
+/** The typed refusal of verify and identify for a take enrollment would not use either. */
+function noSpeechError(r: TakeReport): AudioDecodeError {
+  const what = r.issues.map((i) => i.message).join(', ') || `only ${r.speechSec.toFixed(1)} s of speech`;
+  const fix = r.issues[0]?.fix ?? 'say a full sentence';
+  return new AudioDecodeError(
+    'TOO_LITTLE_SPEECH',
+    `${r.name}: ${what}, so there is no voice to compare; at least ${MIN_TAKE_SPEECH_SEC} s of speech is needed. Record again: ${fix}.`,
+    { subject: r.name },
+  );
 }
 
 /** At most ~`n` DET points (keeps the ends), enough for a chart sent over IPC. */

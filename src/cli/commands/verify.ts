@@ -3,11 +3,16 @@ import { intOption } from '../command';
 import { table } from '../io';
 import { requireFiles } from './files';
 
+/** Exit code of a completed check whose answer is no: verify rejected, identify found no enrolled speaker. */
+export const EXIT_REJECTED = 3;
+
 export const verify: CommandSpec = {
   name: 'verify',
   args: 'NAME FILE',
   summary: 'Is the voice in FILE the enrolled speaker NAME? Prints the score, the threshold and the decision.',
-  description: 'The score is the cosine similarity between the recording and the speaker\'s centroid, from -1 to 1; the speaker is accepted when it is at or above the threshold.',
+  description:
+    "The score is the cosine similarity between the recording and the speaker's centroid, from -1 to 1; the speaker is accepted when it is at or above the threshold. " +
+    `Exit code 0 when accepted, ${EXIT_REJECTED} when rejected, 2 when the recording has too little speech to score (TOO_LITTLE_SPEECH) or another input error.`,
   minArgs: 2,
   maxArgs: 2,
   options: {},
@@ -21,6 +26,7 @@ export const verify: CommandSpec = {
         `(score ${r.score.toFixed(4)} ${r.accepted ? '>=' : '<'} threshold ${r.threshold.toFixed(4)}; ${r.latencyMs.toFixed(0)} ms)\n`,
       r,
     );
+    return r.accepted ? 0 : EXIT_REJECTED;
   },
 };
 
@@ -28,6 +34,7 @@ export const identify: CommandSpec = {
   name: 'identify',
   args: 'FILE',
   summary: 'Who among the enrolled speakers is speaking in FILE? Lists the closest speakers; "unknown" below the threshold.',
+  description: `Exit code 0 when an enrolled speaker reaches the threshold, ${EXIT_REJECTED} when none does (or none is enrolled), 2 when the recording has too little speech to score.`,
   minArgs: 1,
   maxArgs: 1,
   options: { top: { type: 'string', value: 'N', help: 'how many candidates to list (default 3)' } },
@@ -39,12 +46,13 @@ export const identify: CommandSpec = {
     const r = await engine.identify({ path: file }, { top });
     if (r.candidates.length === 0) {
       ctx.out('No speakers are enrolled yet: enroll some with "voxprint enroll NAME FILE...".\n', r);
-      return;
+      return EXIT_REJECTED;
     }
     const rows = [['rank', 'speaker', 'score'], ...r.candidates.map((c, i) => [String(i + 1), c.speaker, c.score.toFixed(4)])];
     const head = r.best
       ? `Best match: "${r.best}" (score ${r.candidates[0].score.toFixed(4)} >= threshold ${r.threshold.toFixed(4)})`
       : `Unknown speaker: no enrolled speaker reaches the threshold ${r.threshold.toFixed(4)}`;
     ctx.out(`${head}\n${table(rows)}`, r);
+    return r.best ? 0 : EXIT_REJECTED;
   },
 };
