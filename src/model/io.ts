@@ -25,6 +25,11 @@ export type ModelCardInput = Omit<ModelCard, Derived> & Partial<Pick<ModelCard, 
 export interface SaveOptions {
   /** Extra text files to write into the folder (e.g. README.md with the model card in prose). */
   extraFiles?: Record<string, string>;
+  /**
+   * Readable by the owner only (folders 0700, files 0600), like the profile store: a version
+   * fine-tuned on a household's voices is as private as their recordings.
+   */
+  private?: boolean;
 }
 
 /**
@@ -62,18 +67,20 @@ export async function saveModel(dir: string, embedder: Embedder, card: ModelCard
   };
 
   const target = resolve(dir);
-  await mkdir(dirname(target), { recursive: true });
+  const dirMode = opts.private ? 0o700 : undefined;
+  const fileMode = opts.private ? 0o600 : undefined;
+  await mkdir(dirname(target), { recursive: true, mode: dirMode });
   const tag = `${process.pid}-${randomBytes(4).toString('hex')}`;
   const tmp = join(dirname(target), `.${basename(target)}.tmp-${tag}`);
   const old = join(dirname(target), `.${basename(target)}.old-${tag}`);
-  await mkdir(tmp, { recursive: true });
+  await mkdir(tmp, { recursive: true, mode: dirMode });
   try {
-    await writeFile(join(tmp, MODEL_JSON), JSON.stringify(modelJson));
-    await writeFile(join(tmp, WEIGHTS_BIN), weights);
-    await writeFile(join(tmp, CARD_JSON), JSON.stringify(full, null, 2) + '\n');
+    await writeFile(join(tmp, MODEL_JSON), JSON.stringify(modelJson), { mode: fileMode });
+    await writeFile(join(tmp, WEIGHTS_BIN), weights, { mode: fileMode });
+    await writeFile(join(tmp, CARD_JSON), JSON.stringify(full, null, 2) + '\n', { mode: fileMode });
     for (const [name, text] of Object.entries(opts.extraFiles ?? {})) {
       if (name.includes('/') || name.includes('\\') || name.startsWith('.')) throw new RangeError(`bad extra file name ${name}`);
-      await writeFile(join(tmp, name), text);
+      await writeFile(join(tmp, name), text, { mode: fileMode });
     }
     if (existsSync(target)) await rename(target, old);
     await rename(tmp, target);

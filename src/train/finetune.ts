@@ -154,6 +154,7 @@ export async function finetune(input: FinetuneOptionsInput, onEvent: (e: Finetun
       dir,
       embedder,
       finetunedCard({ versionId, parent, options: o, estimate: split.estimate, before, after, speakers: speakers.length, recordings, replay, steps: run.steps, seconds, bestEpoch: run.bestEpoch }),
+      { private: true },
     );
 
     const notWorse = after.eer <= before.eer + 1e-9;
