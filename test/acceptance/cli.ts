@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { freshBundle } from '../../bin/cli-bundle.js';
 
 export const ROOT = resolve(__dirname, '..', '..');
@@ -97,4 +97,15 @@ export function expectUserError(r: { code: number | null; obj: unknown; stderr: 
   expect(r.code).toBe(2);
   expect(r.obj).toMatchObject({ error: { code, message: expect.any(String) } });
   expect(r.stderr).not.toMatch(/\n\s+at /);
+}
+
+/** A sandbox for one test file: the bundle is made fresh first, the folder removed after. `box()` gives it. */
+export function useSandbox(prefix: string): () => Sandbox {
+  let box: Sandbox | undefined;
+  beforeAll(async () => {
+    await ensureBundle();
+    box = sandbox(prefix);
+  });
+  afterAll(() => box?.cleanup());
+  return () => box!;
 }

@@ -5,15 +5,14 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DATA, dataFolder, ensureBundle, expectUserError, libri, sandbox, type Sandbox } from './cli';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DATA, dataFolder, expectUserError, libri, type Sandbox, useSandbox } from './cli';
 
+const sb = useSandbox('cmds');
 let box: Sandbox;
-beforeAll(async () => {
-  await ensureBundle();
-  box = sandbox('cmds');
+beforeAll(() => {
+  box = sb();
 });
-afterAll(() => box?.cleanup());
 
 interface Speaker {
   id: string;

@@ -4,16 +4,15 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { encodeWav } from '../../src/audio/wav';
-import { DATA, dataFolder, ensureBundle, libri, sandbox, type Sandbox } from './cli';
+import { DATA, dataFolder, libri, type Sandbox, useSandbox } from './cli';
 
+const sb = useSandbox('done');
 let box: Sandbox;
-beforeAll(async () => {
-  await ensureBundle();
-  box = sandbox('done');
+beforeAll(() => {
+  box = sb();
 });
-afterAll(() => box?.cleanup());
 
 interface ModelsList {
   activeId: string;
