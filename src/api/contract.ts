@@ -139,6 +139,11 @@ export const FinetuneResult = z.object({
   eerAfter: z.number().min(0).max(1),
   /** Held-out local trials the two EERs rest on. */
   trials: z.number().int().nonnegative(),
+  /** The same split by kind, and the score separation before and after (src/train/finetune-verdict.ts). */
+  targets: z.number().int().nonnegative().optional(),
+  nontargets: z.number().int().nonnegative().optional(),
+  separationBefore: z.number().optional(),
+  separationAfter: z.number().optional(),
   durationSec: z.number().nonnegative(),
 });
 export type FinetuneResult = z.infer<typeof FinetuneResult>;

@@ -75,6 +75,9 @@ export interface FinetuneResult {
   /** Local trials the two EERs rest on. */
   targets: number;
   nontargets: number;
+  /** (mean target - mean non-target) / pooled std before and after: moves when the EER cannot. */
+  separationBefore: number;
+  separationAfter: number;
   /** The held-out EER got lower (strictly). */
   improved: boolean;
   activated: boolean;
@@ -189,6 +192,8 @@ export async function finetune(input: FinetuneOptionsInput, onEvent: (e: Finetun
       estimate: split.estimate,
       targets: after.targets,
       nontargets: after.nontargets,
+      separationBefore: before.separation,
+      separationAfter: after.separation,
       improved: after.eer < before.eer - 1e-9,
       activated,
       activation,

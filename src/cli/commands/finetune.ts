@@ -9,6 +9,7 @@ import { InvalidArgumentError } from '../../errors';
 import { defaultStoreDir } from '../../speakers/home';
 import type { FinetuneEvent } from '../../train/finetune';
 import { KEEP_POLICIES } from '../../train/finetune-options';
+import { finetuneVerdict } from '../../train/finetune-verdict';
 import { choiceOption, intOption, numberOption, type CommandSpec } from '../command';
 import { pct } from '../io';
 
@@ -93,9 +94,11 @@ export const finetuneCmd: CommandSpec = {
     const { finetune } = await import('../../train/finetune');
     const r = await finetune(opts, onEvent, ctx.signal);
     ctx.progress.clear();
+    const verdict = finetuneVerdict(r);
     ctx.out(
       `Fine-tuned ${r.parentId} into ${r.versionId} in ${Math.round(r.seconds)} s (${r.epochs} epoch(s), ${r.steps} steps, best epoch ${r.bestEpoch}).\n` +
         `EER on the ${r.estimate} local trials (${r.targets} target, ${r.nontargets} non-target): ${pct(r.eerBefore)} before, ${pct(r.eerAfter)} after.\n` +
+        `${verdict.text}\n` +
         `${r.activation}\n`,
       {
         versionId: r.versionId,
@@ -107,6 +110,9 @@ export const finetuneCmd: CommandSpec = {
         targets: r.targets,
         nontargets: r.nontargets,
         improved: r.improved,
+        verdict: verdict.kind,
+        separationBefore: r.separationBefore,
+        separationAfter: r.separationAfter,
         activated: r.activated,
         activation: r.activation,
         reembedded: r.reembedded,
