@@ -177,6 +177,11 @@ describe.sequential('every README command, as a fresh process each', () => {
     expect(l.obj).toMatchObject({ activeId: versionId, previousId: builtinId });
     expect(l.obj.models.find((m) => m.id === versionId)).toMatchObject({ builtin: false, active: true, parent: builtinId });
     expect((await box.json<{ accepted: boolean }>(['verify', 'Ben', libri(BEN, 6)])).obj.accepted).toBe(true);
+    // eval measures the model verify uses: the fine-tuned version while it is in use.
+    const trials = join(DATA, 'libri-dev.trials.txt');
+    const ev = await box.json<{ model: string; modelDir: string }>(['eval', '--trials', trials, '--limit', '6']);
+    expect(ev.code, ev.stderr).toBe(0);
+    expect(ev.obj).toMatchObject({ model: versionId, modelDir: join(box.store, 'models', versionId) });
 
     const use = await box.json<{ model: { id: string }; previousId: string; profiles: number }>(['models', 'use', builtinId]);
     expect(use.code, use.stderr).toBe(0);

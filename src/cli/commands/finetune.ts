@@ -78,7 +78,9 @@ export const finetuneCmd: CommandSpec = {
       ctx.progress.clear();
       ctx.io.stderr(t);
     };
+    let estimate = 'held-out';
     const onEvent = (e: FinetuneEvent) => {
+      if (e.type === 'data') estimate = e.estimate;
       if (e.type === 'data') say(`${e.recordings} recordings of ${e.speakers.length} speakers. ${e.note}\n`);
       else if (e.type === 'replay') say(`${e.reason}\n`);
       else if (e.type === 'features') ctx.progress.update('reading recordings', e.done, e.total);
@@ -87,7 +89,7 @@ export const finetuneCmd: CommandSpec = {
       else if (e.type === 'epoch')
         say(
           `epoch ${e.epoch}/${e.epochs}: loss ${e.loss.toFixed(4)}, active ${pct(e.activeFraction, 1)}, collapsed ${pct(e.collapsedFraction, 1)}, ` +
-            `held-out EER ${pct(e.heldOutEer)}${e.best ? ' (best so far)' : ''}\n`,
+            `${estimate} EER ${pct(e.heldOutEer)}${e.best ? ' (best so far)' : ''}\n`,
         );
       else if (e.type === 'activating') ctx.progress.update('re-embedding the profiles', e.done, e.total);
     };
