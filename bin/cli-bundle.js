@@ -12,11 +12,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-export const MANIFEST_FORMAT = 1;
+export const MANIFEST_FORMAT = 2;
 
 /** Where the bundle and its manifest live under a package root. */
 export function bundlePaths(root = ROOT) {
-  return { bundle: join(root, 'dist', 'voxprint.js'), manifest: join(root, 'dist', 'voxprint.inputs.json') };
+  return { bundle: join(root, 'dist', 'voxprint.js'), manifest: join(root, 'dist', 'voxprint.inputs.json'), worker: join(root, 'dist', 'train-worker.js') };
 }
 
 /** Size and mtime of a file, or undefined when it is missing. */
@@ -42,6 +42,8 @@ export function freshBundle(env = process.env, root = ROOT) {
   if (m.format !== MANIFEST_FORMAT || !Array.isArray(m.inputs)) return { why: 'bundle manifest of another format' };
   const own = fileStamp(bundle);
   if (!own || own[0] !== m.bundleSize) return { why: 'bundle missing or incomplete' };
+  const worker = fileStamp(bundlePaths(root).worker);
+  if (m.workerSize !== undefined && (!worker || worker[0] !== m.workerSize)) return { why: 'training worker of the bundle missing or incomplete' };
   for (const [rel, size, mtimeMs, sha1] of m.inputs) {
     const path = join(root, rel);
     const s = fileStamp(path);

@@ -6,8 +6,8 @@
 // - Packages stay external (resolved from node_modules at run time), except that @tensorflow/*
 //   is loaded with require(): an ESM `import` of tfjs makes Node lex its CommonJS bundles for
 //   named exports, ~0.3 s of CPU on every start.
-// - `voxprint train` does not use the bundle (bin/voxprint.js): its feature cache is keyed on the
-//   text of src/audio/vad.ts, which only the sources have.
+// - `voxprint train` trains in a worker thread: its entry is built beside the bundle as
+//   dist/train-worker.js (src/train/worker.ts looks for it there).
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -32,13 +32,14 @@ export async function buildCli(outRoot = ROOT) {
     console.warn('voxprint: esbuild is not installed; the CLI will run from its TypeScript sources (slower start).');
     return undefined;
   }
-  const { bundle, manifest } = bundlePaths(outRoot);
-  const tmp = `${bundle}.tmp-${process.pid}`;
+  const { bundle, manifest, worker } = bundlePaths(outRoot);
+  const tmpDir = join(dirname(bundle), `.build-${process.pid}`);
+  const tmp = join(tmpDir, 'voxprint.js');
   mkdirSync(dirname(bundle), { recursive: true });
   try {
     const r = await esbuild.build({
-      entryPoints: [join(ROOT, 'src', 'cli', 'main.ts')],
-      outfile: tmp,
+      entryPoints: { voxprint: join(ROOT, 'src', 'cli', 'main.ts'), 'train-worker': join(ROOT, 'src', 'train', 'worker-entry.ts') },
+      outdir: tmpDir,
       bundle: true,
       platform: 'node',
       format: 'esm',
@@ -55,15 +56,17 @@ export async function buildCli(outRoot = ROOT) {
       .map((p) => p.split('\\').join('/'))
       .sort()
       .map((rel) => [rel, ...fileStamp(join(ROOT, rel)), fileHash(join(ROOT, rel))]);
-    const m = { format: MANIFEST_FORMAT, builtAt: new Date().toISOString(), bundleSize: fileStamp(tmp)[0], inputs };
-    // Bundle first, manifest second: a reader in between sees a size mismatch and uses the sources.
+    const m = { format: MANIFEST_FORMAT, builtAt: new Date().toISOString(), bundleSize: fileStamp(tmp)[0], workerSize: fileStamp(join(tmpDir, 'train-worker.js'))[0], inputs };
+    // Worker and bundle first, manifest second: a reader in between sees a size mismatch and uses the sources.
+    renameSync(join(tmpDir, 'train-worker.js'), worker);
     renameSync(tmp, bundle);
+    rmSync(tmpDir, { recursive: true, force: true });
     writeFileSync(`${manifest}.tmp`, JSON.stringify(m));
     renameSync(`${manifest}.tmp`, manifest);
     console.log(`voxprint: built ${relative(process.cwd(), bundle) || bundle} from ${inputs.length} files.`);
     return m;
   } catch (e) {
-    rmSync(tmp, { force: true });
+    rmSync(tmpDir, { recursive: true, force: true });
     console.warn(`voxprint: could not build the CLI bundle (${String(e?.message ?? e).split('\n')[0]}); the CLI will run from its TypeScript sources.`);
     return undefined;
   }

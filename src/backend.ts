@@ -8,6 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
+import { BackendError } from './errors';
 
 export { tf };
 
@@ -52,6 +53,28 @@ export function initBackend(): Promise<BackendName> {
     throw new Error(`No TensorFlow.js backend could be initialised (tried ${order.join(', ')}).`);
   })();
   return chosen;
+}
+
+/**
+ * `initBackend` for code that is about to run a model: every model load calls it, so no command
+ * depends on an earlier call having initialised tfjs. A failure is a BackendError (a runtime
+ * problem), never a model-folder error.
+ */
+export async function ensureBackend(): Promise<BackendName> {
+  try {
+    return await initBackend();
+  } catch (e) {
+    throw new BackendError(
+      `The TensorFlow.js runtime could not start: ${(e as Error)?.message ?? String(e)} ` +
+        'Reinstall the packages (npm install), or choose another backend with VOXPRINT_BACKEND=wasm or VOXPRINT_BACKEND=cpu.',
+      { cause: e },
+    );
+  }
+}
+
+/** True for an error thrown by tfjs because no backend was ready (a runtime fault, not bad input). */
+export function isBackendFault(e: unknown): boolean {
+  return /backend/i.test((e as Error)?.message ?? '') && /initiali[sz]ed|not (?:found|registered)|tf\.ready|setBackend/i.test((e as Error)?.message ?? '');
 }
 
 /** The backend in use, or undefined before `initBackend` resolves. */

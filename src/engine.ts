@@ -18,6 +18,7 @@ import { encodeWav } from './audio/wav';
 import { initBackend, type BackendName } from './backend';
 import { AudioDecodeError, InvalidArgumentError, ModelError, VoxprintError } from './errors';
 import { computeEer, detCurve } from './eval/metrics';
+import { adviseThreshold, validationPoints, type ThresholdAdvice } from './eval/store-threshold';
 import { loadModel } from './model/io';
 import { embedRecordings, ModelRegistry } from './model/registry';
 import type { Embedder } from './model/embedder';
@@ -115,6 +116,8 @@ export interface CalibrationResult {
   eerThreshold: number;
   det: { pfa: number; pmiss: number }[];
   trials: number;
+  /** The threshold these trials may set, weighed against the model's validated one (src/eval/store-threshold.ts). */
+  advice: ThresholdAdvice;
 }
 
 export interface EngineInfo {
@@ -289,14 +292,15 @@ export class Engine {
   /**
    * Cosine of the take's embedding against the speaker's centroid, and the decision: by the
    * calibrated llr when the model has a calibration and the store no threshold override, else by
-   * the cosine threshold.
+   * the cosine threshold. Throws AudioDecodeError TOO_LITTLE_SPEECH when the take has no usable
+   * speech (as enrollment would).
    */
   async verify(name: string, input: AudioInput): Promise<VerifyResult> {
     const t0 = performance.now();
     this.model();
     this.store.refresh();
     const profile = await this.ensureFresh(this.store.get(name));
-    const test = await this.embedWithSpeech(input);
+    const test = await this.speechEmbedding(input);
     const cal = this.model().calibration;
     const override = this.store.settings().threshold;
     if (cal) {
@@ -312,6 +316,7 @@ export class Engine {
   /**
    * The `top` closest enrolled speakers by cosine; `best` is null ("unknown") when the closest
    * does not pass verification (the same decision as `verify` against that speaker).
+   * TOO_LITTLE_SPEECH as verify.
    */
   async identify(input: AudioInput, opts: { top?: number } = {}): Promise<IdentifyResult> {
     const t0 = performance.now();
@@ -319,7 +324,7 @@ export class Engine {
     if (!Number.isInteger(top) || top < 1 || top > 1000) throw new InvalidArgumentError(`top must be a whole number from 1 to 1000, got ${top}.`);
     this.model();
     await this.reembedStale();
-    const test = await this.embedWithSpeech(input);
+    const test = await this.speechEmbedding(input);
     const r = identifyScore(this.centroidIndex(), test.embedding, this.threshold(), top);
     const cal = this.model().calibration;
     const override = this.store.settings().threshold;
@@ -385,7 +390,9 @@ export class Engine {
       );
     const eer = computeEer(tar, non);
     const det = thinDet(detCurve(tar, non), 200);
-    return { targetScores: tar, nontargetScores: non, eer: eer.eer, eerThreshold: eer.threshold, det, trials: tar.length + non.length };
+    const card = this.model().card;
+    const advice = adviseThreshold(tar, non, card?.threshold.value ?? 0.5, { validation: card ? validationPoints(card.evaluation) : [] });
+    return { targetScores: tar, nontargetScores: non, eer: eer.eer, eerThreshold: eer.threshold, det, trials: tar.length + non.length, advice };
   }
 
   /** Stores a threshold override in the store's settings (a number in [-1, 1]). */
@@ -431,6 +438,16 @@ export class Engine {
   }
 
   // ---- internals ----------------------------------------------------------------------------
+
+  /** The embedding of a take that enrollment would accept; no speech, no score. */
+  /** The embedding and seconds of speech of a take to score; TOO_LITTLE_SPEECH when it has no usable speech. */
+  private async speechEmbedding(input: AudioInput): Promise<{ embedding: Float32Array; speechSec: number }> {
+    const embedder = this.model();
+    const audio = await decodeInput(input);
+    const report = takeReport(inputName(input), audio, assessQuality(audio.samples));
+    if (!report.usable) throw noSpeechError(report);
+    return embedder.embedWithSpeech(audio.samples);
+  }
 
   private model(): Embedder {
     if (this.embedder) return this.embedder;
@@ -512,6 +529,17 @@ function takeReport(name: string, audio: Audio, q: QualityReport): TakeReport {
     usable: !noVoice && q.speechSec >= MIN_TAKE_SPEECH_SEC,
     issues,
   };
+}
+
+/** The typed refusal of verify and identify for a take enrollment would not use either. */
+function noSpeechError(r: TakeReport): AudioDecodeError {
+  const what = r.issues.map((i) => i.message).join(', ') || `only ${r.speechSec.toFixed(1)} s of speech`;
+  const fix = r.issues[0]?.fix ?? 'say a full sentence';
+  return new AudioDecodeError(
+    'TOO_LITTLE_SPEECH',
+    `${r.name}: ${what}, so there is no voice to compare; at least ${MIN_TAKE_SPEECH_SEC} s of speech is needed. Record again: ${fix}.`,
+    { subject: r.name },
+  );
 }
 
 /** At most ~`n` DET points (keeps the ends), enough for a chart sent over IPC. */

@@ -22,6 +22,8 @@ export type ErrorCode =
   | 'STORE_LOCKED'
   | 'STORE_VERSION'
   | 'NOT_ENOUGH_DATA'
+  | 'BACKEND_UNAVAILABLE'
+  | 'NEEDS_CONFIRMATION'
   | 'CANCELLED'
   | 'UNAUTHORIZED'
   | 'INTERNAL';
@@ -55,6 +57,15 @@ export class InvalidArgumentError extends VoxprintError {
 export class StoreError extends VoxprintError {}
 /** Problems with a model folder (missing, wrong format, feature mismatch). */
 export class ModelError extends VoxprintError {}
+/**
+ * The TensorFlow.js runtime could not start or failed underneath a model (not the model folder's
+ * fault): the message says which backend and what to try instead.
+ */
+export class BackendError extends VoxprintError {
+  constructor(message: string, options?: { subject?: string; cause?: unknown }) {
+    super('BACKEND_UNAVAILABLE', message, options);
+  }
+}
 /** Raised when the user cancels a long operation (training, fine-tuning, evaluation). */
 export class CancelledError extends VoxprintError {
   constructor(what = 'The operation') {

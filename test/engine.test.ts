@@ -72,6 +72,12 @@ describe('Engine', () => {
     await expect(e.enroll('Anna', [{ path: A1 }])).rejects.toMatchObject({ code: 'SPEAKER_EXISTS' });
     await expect(e.enroll('Nobody', [{ path: A1 }], { append: true })).rejects.toMatchObject({ code: 'UNKNOWN_SPEAKER' });
     await expect(e.verify('Nobody', { path: A1 })).rejects.toMatchObject({ code: 'UNKNOWN_SPEAKER' });
+    // No speech, no score: verify and identify refuse what enrollment refuses, naming the file.
+    const noSpeech = { code: 'TOO_LITTLE_SPEECH', subject: 'silence.wav', message: expect.stringMatching(/^silence\.wav: no speech found.*Record again/) };
+    await expect(e.verify('Anna', silence)).rejects.toMatchObject(noSpeech);
+    await expect(e.identify(silence)).rejects.toMatchObject(noSpeech);
+    const click = { bytes: encodeWav(Float32Array.from({ length: 3200 }, (_, i) => 0.3 * Math.sin(i / 3)), 16000), name: 'click.wav' };
+    await expect(e.verify('Anna', click)).rejects.toMatchObject({ code: 'TOO_LITTLE_SPEECH' });
     await expect(e.enroll('Anna', [{ path: path.join(tmp, 'missing.wav') }], { append: true })).rejects.toMatchObject({ code: 'FILE_NOT_FOUND' });
     const before = e.listSpeakers().find((s) => s.name === 'Anna')!;
     const added = await e.enroll('Anna', [silence, { path: A1 }], { append: true });
@@ -89,6 +95,8 @@ describe('Engine', () => {
     expect(c.trials).toBe(5);
     expect(c.eer).toBeGreaterThanOrEqual(0);
     expect(c.det[0]).toEqual({ pfa: 1, pmiss: 0 });
+    // 2 target trials are too few to lean on: the advice says so and asks before it is applied.
+    expect(c.advice).toMatchObject({ targets: 2, nontargets: 3, needsConfirmation: true });
     e.dispose();
   });
 

@@ -73,6 +73,24 @@ export const SpeakerSummary = z.object({
 });
 export type SpeakerSummary = z.infer<typeof SpeakerSummary>;
 
+const Bounds = z.tuple([z.number(), z.number()]);
+/** src/eval/store-threshold.ts ThresholdAdvice: the threshold calibration recommends, and why. */
+export const ThresholdAdvice = z.object({
+  threshold: z.number(),
+  prior: z.number(),
+  fromTrials: z.number(),
+  weight: z.number(),
+  gap: Bounds.nullable(),
+  targets: z.number().int(),
+  nontargets: z.number().int(),
+  rates: z.object({ far: z.number(), frr: z.number() }),
+  validation: z.array(z.object({ name: z.string(), eer: z.number(), threshold: z.number(), far: Bounds, frr: Bounds })),
+  nearDuplicates: z.number().int(),
+  needsConfirmation: z.boolean(),
+  reasons: z.array(z.string()),
+  notes: z.array(z.string()),
+});
+
 export const TakeIssueCode = z.enum(['no_voice', 'too_short', 'too_quiet', 'clipped', 'noisy', 'too_loud', 'other']);
 
 export const TakeReport = z.object({
@@ -121,6 +139,11 @@ export const FinetuneResult = z.object({
   eerAfter: z.number().min(0).max(1),
   /** Held-out local trials the two EERs rest on. */
   trials: z.number().int().nonnegative(),
+  /** The same split by kind, and the score separation before and after (src/train/finetune-verdict.ts). */
+  targets: z.number().int().nonnegative().optional(),
+  nontargets: z.number().int().nonnegative().optional(),
+  separationBefore: z.number().optional(),
+  separationAfter: z.number().optional(),
   durationSec: z.number().nonnegative(),
 });
 export type FinetuneResult = z.infer<typeof FinetuneResult>;
@@ -286,6 +309,7 @@ export const contract = {
       eerThreshold: z.number(),
       det: z.array(z.object({ pfa: z.number(), pmiss: z.number() })),
       trials: z.number().int().nonnegative(),
+      advice: ThresholdAdvice,
     }),
   ),
   setThreshold: call(

@@ -55,5 +55,15 @@ export async function runFinetune(
     signal,
   );
   emit({ phase: 'saving', fraction: 1, message: 'Done.' });
-  return { candidateModelId: r.versionId, eerBefore: r.eerBefore, eerAfter: r.eerAfter, trials: r.targets + r.nontargets, durationSec: r.seconds };
+  return {
+    candidateModelId: r.versionId,
+    eerBefore: r.eerBefore,
+    eerAfter: r.eerAfter,
+    trials: r.targets + r.nontargets,
+    targets: r.targets,
+    nontargets: r.nontargets,
+    separationBefore: r.separationBefore,
+    separationAfter: r.separationAfter,
+    durationSec: r.seconds,
+  };
 }

@@ -45,6 +45,21 @@ const FRAME_MS = 10;
 const SMOOTH_FRAMES = 5;
 const LOCAL_WINDOW_FRAMES = 100; // +-1 s
 
+/** The defaults of VadOptions, and the fixed frame settings: with VAD_VERSION, they key cached features. */
+export const VAD_DEFAULTS = {
+  sampleRate: 16000,
+  maxPauseMs: 300,
+  minSegmentMs: 60,
+  padMs: 100,
+  absoluteFloorDb: -110,
+  minMarginDb: 3,
+  frameMs: FRAME_MS,
+  smoothFrames: SMOOTH_FRAMES,
+  localWindowFrames: LOCAL_WINDOW_FRAMES,
+} as const;
+/** Bump whenever a change here selects other samples for the same settings (stale caches then miss). */
+export const VAD_VERSION = 1;
+
 /** Frame energies in dBFS (mean square of samples in [-1, 1]; -120 for digital silence). */
 export function frameEnergiesDb(samples: Float32Array, frameLen: number): Float64Array {
   const n = Math.floor(samples.length / frameLen) + (samples.length % frameLen ? 1 : 0);
@@ -131,9 +146,9 @@ export interface FrameAnalysis {
 }
 
 export function analyseFrames(samples: Float32Array, opts: VadOptions = {}): FrameAnalysis {
-  const sampleRate = opts.sampleRate ?? 16000;
-  const absoluteFloorDb = opts.absoluteFloorDb ?? -110;
-  const minMarginDb = opts.minMarginDb ?? 3;
+  const sampleRate = opts.sampleRate ?? VAD_DEFAULTS.sampleRate;
+  const absoluteFloorDb = opts.absoluteFloorDb ?? VAD_DEFAULTS.absoluteFloorDb;
+  const minMarginDb = opts.minMarginDb ?? VAD_DEFAULTS.minMarginDb;
   const frameLen = Math.max(1, Math.round((sampleRate * FRAME_MS) / 1000));
   const band = speechBand(samples, sampleRate);
   const energyDb = frameEnergiesDb(band, frameLen);
@@ -176,10 +191,10 @@ export function detectSpeech(samples: Float32Array, opts: VadOptions = {}): Spee
 
 /** detectSpeech plus the per-frame analysis behind it (for ./quality). */
 export function detectSpeechDetailed(samples: Float32Array, opts: VadOptions = {}): SpeechResult & { frames: FrameAnalysis } {
-  const sampleRate = opts.sampleRate ?? 16000;
-  const maxPauseFrames = Math.round((opts.maxPauseMs ?? 300) / FRAME_MS);
-  const minSegFrames = Math.round((opts.minSegmentMs ?? 60) / FRAME_MS);
-  const padFrames = Math.round((opts.padMs ?? 100) / FRAME_MS);
+  const sampleRate = opts.sampleRate ?? VAD_DEFAULTS.sampleRate;
+  const maxPauseFrames = Math.round((opts.maxPauseMs ?? VAD_DEFAULTS.maxPauseMs) / FRAME_MS);
+  const minSegFrames = Math.round((opts.minSegmentMs ?? VAD_DEFAULTS.minSegmentMs) / FRAME_MS);
+  const padFrames = Math.round((opts.padMs ?? VAD_DEFAULTS.padMs) / FRAME_MS);
   const frames = analyseFrames(samples, opts);
   const { frameLen, speech } = frames;
   const n = speech.length;

@@ -44,7 +44,8 @@ export interface CommandSpec {
   maxArgs: number;
   options: Record<string, OptionSpec>;
   examples: string[];
-  run(ctx: Ctx, values: Values, positionals: string[]): Promise<void>;
+  /** Resolves to the exit code when it is not 0 (verify's EXIT_REJECTED), else to nothing. */
+  run(ctx: Ctx, values: Values, positionals: string[]): Promise<void | number>;
 }
 
 export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {

@@ -57,7 +57,8 @@ export class ProgressBar {
   }
 }
 
-export const pct = (x: number, digits = 2): string => `${(100 * x).toFixed(digits)} %`;
+/** A rate as a percentage; "n/a" when there was nothing to measure it on (NaN). */
+export const pct = (x: number, digits = 2): string => (Number.isFinite(x) ? `${(100 * x).toFixed(digits)} %` : 'n/a');
 
 /** Left-aligned text table with two spaces between columns. */
 export function table(rows: string[][]): string {

@@ -3,7 +3,8 @@
  * runs in-process in tests as well as from bin/voxprint.js.
  *
  * Exit codes: 0 ok; 2 bad input or usage (a VoxprintError a user can fix; its message is printed
- * in words, without a stack trace); 1 internal error; 130 cancelled with Ctrl-C.
+ * in words, without a stack trace); 3 verify rejected / identify found nobody (EXIT_REJECTED);
+ * 1 internal error; 130 cancelled with Ctrl-C.
  */
 import { initBackend, nodeBackendUnavailableReason, tf } from '../backend';
 import { Engine } from '../engine';
@@ -36,7 +37,8 @@ function mainHelp(): string {
     'Global options:',
     ...optionLines(GLOBAL_OPTIONS),
     '',
-    'Exit codes: 0 ok, 2 bad input or usage, 1 internal error, 130 cancelled.',
+    'Exit codes: 0 ok (verify: accepted; identify: a speaker found), 3 verify rejected or identify found no one,',
+    '  2 bad input or usage (no speech in the recording included), 1 internal error, 130 cancelled.',
     'Run "voxprint COMMAND --help" for a command\'s options and examples.',
     '',
   ].join('\n');
@@ -117,8 +119,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
         io.stderr(`warning: ${text}\n`);
       },
     };
-    await cmd.run(ctx, values, positionals);
-    return 0;
+    return (await cmd.run(ctx, values, positionals)) ?? 0;
   } catch (e) {
     progress.clear();
     const err = asVoxprintError(e);

@@ -8,8 +8,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { tf } from '../backend';
-import { assert, ModelError } from '../errors';
+import { ensureBackend, isBackendFault, tf } from '../backend';
+import { assert, BackendError, ModelError } from '../errors';
 import { DEFAULT_FEATURE_CONFIG, featureConfigKey, type FeatureConfig } from '../features/mfcc';
 import { ModelCardSchema, MODEL_FORMAT, MODEL_FORMAT_VERSION, type ModelCard } from './card';
 import { Embedder } from './embedder';
@@ -26,6 +26,11 @@ export type ModelCardInput = Omit<ModelCard, Derived> & Partial<Pick<ModelCard, 
 export interface SaveOptions {
   /** Extra text files to write into the folder (e.g. README.md with the model card in prose). */
   extraFiles?: Record<string, string>;
+  /**
+   * Readable by the owner only (folders 0700, files 0600), like the profile store: a version
+   * fine-tuned on a household's voices is as private as their recordings.
+   */
+  private?: boolean;
 }
 
 /**
@@ -63,18 +68,20 @@ export async function saveModel(dir: string, embedder: Embedder, card: ModelCard
   };
 
   const target = resolve(dir);
-  await mkdir(dirname(target), { recursive: true });
+  const dirMode = opts.private ? 0o700 : undefined;
+  const fileMode = opts.private ? 0o600 : undefined;
+  await mkdir(dirname(target), { recursive: true, mode: dirMode });
   const tag = `${process.pid}-${randomBytes(4).toString('hex')}`;
   const tmp = join(dirname(target), `.${basename(target)}.tmp-${tag}`);
   const old = join(dirname(target), `.${basename(target)}.old-${tag}`);
-  await mkdir(tmp, { recursive: true });
+  await mkdir(tmp, { recursive: true, mode: dirMode });
   try {
-    await writeFile(join(tmp, MODEL_JSON), JSON.stringify(modelJson));
-    await writeFile(join(tmp, WEIGHTS_BIN), weights);
-    await writeFile(join(tmp, CARD_JSON), JSON.stringify(full, null, 2) + '\n');
+    await writeFile(join(tmp, MODEL_JSON), JSON.stringify(modelJson), { mode: fileMode });
+    await writeFile(join(tmp, WEIGHTS_BIN), weights, { mode: fileMode });
+    await writeFile(join(tmp, CARD_JSON), JSON.stringify(full, null, 2) + '\n', { mode: fileMode });
     for (const [name, text] of Object.entries(opts.extraFiles ?? {})) {
       if (name.includes('/') || name.includes('\\') || name.startsWith('.')) throw new RangeError(`bad extra file name ${name}`);
-      await writeFile(join(tmp, name), text);
+      await writeFile(join(tmp, name), text, { mode: fileMode });
     }
     if (existsSync(target)) await rename(target, old);
     await rename(tmp, target);
@@ -138,7 +145,8 @@ export async function readModelCard(dir: string): Promise<ModelCard> {
 /**
  * Loads a model folder. Throws ModelError NO_MODEL when the folder or its files are missing,
  * MODEL_FORMAT when they are unreadable, MODEL_MISMATCH when the model was trained with other
- * feature settings than the code computes. Call `await initBackend()` first.
+ * feature settings than the code computes, BackendError when the tfjs runtime cannot run it.
+ * Initialises the backend itself (once per process), so it works as the first call of a process.
  */
 export async function loadModel(dir: string, opts: LoadOptions = {}): Promise<Embedder> {
   const card = await readModelCard(dir);
@@ -153,6 +161,7 @@ export async function loadModel(dir: string, opts: LoadOptions = {}): Promise<Em
       { subject: dir },
     );
   }
+  await ensureBackend();
   let model: import('@tensorflow/tfjs').LayersModel;
   try {
     const modelJson = JSON.parse(await readFile(join(dir, MODEL_JSON), 'utf8')) as {
@@ -166,6 +175,7 @@ export async function loadModel(dir: string, opts: LoadOptions = {}): Promise<Em
     const weightData = all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength) as ArrayBuffer;
     model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: modelJson.modelTopology, weightSpecs: specs, weightData }));
   } catch (e) {
+    if (isBackendFault(e)) throw new BackendError(`The TensorFlow.js runtime failed while loading the model in ${dir}: ${(e as Error).message}`, { subject: dir, cause: e });
     throw new ModelError('MODEL_FORMAT', `Could not read the model in ${dir}: ${(e as Error).message}. Re-train or re-copy the model folder.`, {
       subject: dir,
       cause: e,

@@ -5,9 +5,18 @@
  * the user separately). Training and inference both go through `selectSpeech`, so the model sees
  * the same kind of input in both.
  */
-import { detectSpeech } from '../audio/vad';
+import { detectSpeech, VAD_DEFAULTS, VAD_VERSION } from '../audio/vad';
 
 export const MIN_SPEECH_SEC = 0.3;
+
+/**
+ * Everything that decides which samples `selectSpeech` keeps, as one string: part of the feature
+ * cache's key (src/train/cache.ts), so a change to the VAD settings, the fallback, or a bumped
+ * VAD_VERSION never reuses stale features. A constant, so the CLI bundle computes it too.
+ */
+export function speechSettingsKey(): string {
+  return JSON.stringify({ vadVersion: VAD_VERSION, ...VAD_DEFAULTS, minSpeechSec: MIN_SPEECH_SEC });
+}
 
 export function selectSpeech(samples: Float32Array): Float32Array {
   return selectSpeechWithSeconds(samples).speech;

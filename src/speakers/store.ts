@@ -346,7 +346,7 @@ export class ProfileStore {
     const clean = normalizeName(newName);
     return this.locked(() => {
       const old = this.get(nameOrId);
-      this.assertNameFree(clean, old.id);
+      this.assertNameFree(clean, old.id, 'Choose another name, or rename or remove that speaker first.');
       const p: Profile = { ...old, name: clean, updatedAt: nowIso() };
       this.commit(p);
       return p;
@@ -585,15 +585,11 @@ export class ProfileStore {
     }
   }
 
-  private assertNameFree(name: string, exceptId?: string): void {
+  /** `what` says what to do instead: enrolling can add takes to the speaker, renaming cannot. */
+  private assertNameFree(name: string, exceptId?: string, what = 'Choose another name, or add takes to it with --append.'): void {
     const key = nameKey(name);
     const clash = [...this.byId.values()].find((p) => p.id !== exceptId && nameKey(p.name) === key);
-    if (clash)
-      throw new StoreError(
-        'SPEAKER_EXISTS',
-        `A speaker called "${clash.name}" is already enrolled. Choose another name, or add takes to it with --append.`,
-        { subject: name },
-      );
+    if (clash) throw new StoreError('SPEAKER_EXISTS', `A speaker called "${clash.name}" is already enrolled. ${what}`, { subject: name });
   }
 
   /**

@@ -1,6 +1,6 @@
 /**
  * On-disk feature cache, so epochs and runs never re-decode audio. One small file per
- * (file, variant) under `.cache/features/<hash of feature config + speech-selection version>/`:
+ * (file, variant) under `.cache/features/<hash of feature config + speech-selection settings>/`:
  * changing the feature configuration changes the folder, which invalidates everything at once;
  * a changed audio file (size or mtime) gets a new entry.
  */
@@ -10,21 +10,13 @@ import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSyn
 import { join } from 'node:path';
 import { decodeAudioFile } from '../audio/decode';
 import { computeMfcc, featureConfigKey, type FeatureConfig, type Features } from '../features/mfcc';
-import { selectSpeech } from '../model/speech';
+import { selectSpeech, speechSettingsKey } from '../model/speech';
 import { channelAugment, speedPerturb, type ChannelAug } from './augment';
 import { hash32, makeRng } from './rng';
 
 /** Bump when speech selection or augmentation code changes what a cached entry holds. */
 export const CACHE_VERSION = 'speech-v3:aug-v1';
 
-/** The VAD's source text is part of the key (best effort: readable when running from sources). */
-function vadSourceHash(): string {
-  try {
-    return createHash('sha1').update(readFileSync(new URL('../audio/vad.ts', import.meta.url))).digest('hex').slice(0, 8);
-  } catch {
-    return 'bundled';
-  }
-}
 
 export interface Variant {
   speed: number;
@@ -44,7 +36,7 @@ export class FeatureCache {
     readonly cfg: FeatureConfig,
     private readonly noises: Float32Array[] = [],
   ) {
-    this.dir = join(root, 'features', createHash('sha1').update(`${featureConfigKey(cfg)}|${CACHE_VERSION}|${vadSourceHash()}`).digest('hex').slice(0, 16));
+    this.dir = join(root, 'features', createHash('sha1').update(`${featureConfigKey(cfg)}|${CACHE_VERSION}|${speechSettingsKey()}`).digest('hex').slice(0, 16));
     mkdirSync(this.dir, { recursive: true });
   }
 

@@ -109,9 +109,14 @@ export interface Split {
   note: string;
 }
 
-/** Fewest speakers with held-out recordings, and fewest held-out recordings, for a held-out EER. */
+/**
+ * Fewest speakers with held-out recordings, and fewest held-out recordings in all, for a held-out
+ * EER: 3 speakers with 4 takes each (one held out per speaker) is the smallest household that gets one.
+ */
 const MIN_HELD_OUT_SPEAKERS = 2;
-const MIN_HELD_OUT_RECORDINGS = 4;
+const MIN_HELD_OUT_RECORDINGS = 3;
+/** A speaker needs this many recordings before one is held out (3 stay to train on). */
+const MIN_RECORDINGS_TO_HOLD_OUT = 4;
 
 /**
  * Splits each speaker's recordings (seeded) into fine-tune and held-out parts: speakers with 4 or
@@ -120,7 +125,7 @@ const MIN_HELD_OUT_RECORDINGS = 4;
 export function splitRecordings(speakers: SpeakerRecordings[], fraction: number, seed: number): Split {
   const out: SplitSpeaker[] = speakers.map((s) => {
     const n = s.recordings.length;
-    const h = n >= 4 ? Math.min(n - 3, Math.max(1, Math.round(n * fraction))) : 0;
+    const h = n >= MIN_RECORDINGS_TO_HOLD_OUT ? Math.min(n - (MIN_RECORDINGS_TO_HOLD_OUT - 1), Math.max(1, Math.round(n * fraction))) : 0;
     const order = pickDistinct(n, n, makeRng(hash32(`${seed}|${s.key}`)));
     const held = new Set(order.slice(0, h));
     return { ...s, fineTune: s.recordings.filter((_, i) => !held.has(i)), heldOut: s.recordings.filter((_, i) => held.has(i)) };
@@ -138,7 +143,8 @@ export function splitRecordings(speakers: SpeakerRecordings[], fraction: number,
     speakers: out.map((s) => ({ ...s, fineTune: s.recordings, heldOut: [] })),
     estimate: 'leave-one-out',
     note:
-      `Too little data to hold recordings out (that needs ${MIN_HELD_OUT_SPEAKERS} speakers with 4 or more recordings): every recording is used ` +
+      `Too little data to hold recordings out (that needs ${MIN_HELD_OUT_SPEAKERS} or more speakers with ${MIN_RECORDINGS_TO_HOLD_OUT} or more recordings each, ` +
+      `and ${MIN_HELD_OUT_RECORDINGS} held out in all; here ${heldTotal} could be held out, from ${withHeld.length} speaker(s)): every recording is used ` +
       'for fine-tuning, and the EER before and after is a leave-one-out estimate on those same recordings, which flatters the fine-tuned model. ' +
       'Enroll more takes for a trustworthy comparison.',
   };

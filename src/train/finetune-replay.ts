@@ -5,10 +5,10 @@
  * splits.json, in the replay folder (default ../shared/data). Only `train` speakers are used.
  */
 import { existsSync, readdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { decodeAudioFile } from '../audio/decode';
 import type { ModelCard } from '../model/card';
+import { packageRoot } from '../package-root';
 import { listTrainingData, type Utterance } from './data';
 import { hash32, makeRng } from './rng';
 import { pickDistinct } from './sampler';
@@ -30,8 +30,7 @@ function candidateRoots(card: ModelCard, given?: string): string[] {
   // A fine-tuned version keeps its parent's training options under `parent` (finetune-card.ts).
   const opts = card.training.options as { data?: unknown; parent?: { data?: unknown } } | undefined;
   const fromCard = [opts?.data, opts?.parent?.data].filter((d): d is string => typeof d === 'string');
-  const pkgRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-  return [...fromCard, join('..', 'shared', 'data'), join(pkgRoot, '..', 'shared', 'data')];
+  return [...fromCard, join('..', 'shared', 'data'), join(packageRoot(), '..', 'shared', 'data')];
 }
 
 /**

@@ -75,6 +75,9 @@ export interface FinetuneResult {
   /** Local trials the two EERs rest on. */
   targets: number;
   nontargets: number;
+  /** (mean target - mean non-target) / pooled std before and after: moves when the EER cannot. */
+  separationBefore: number;
+  separationAfter: number;
   /** The held-out EER got lower (strictly). */
   improved: boolean;
   activated: boolean;
@@ -154,6 +157,7 @@ export async function finetune(input: FinetuneOptionsInput, onEvent: (e: Finetun
       dir,
       embedder,
       finetunedCard({ versionId, parent, options: o, estimate: split.estimate, before, after, speakers: speakers.length, recordings, replay, steps: run.steps, seconds, bestEpoch: run.bestEpoch }),
+      { private: true },
     );
 
     const notWorse = after.eer <= before.eer + 1e-9;
@@ -188,6 +192,8 @@ export async function finetune(input: FinetuneOptionsInput, onEvent: (e: Finetun
       estimate: split.estimate,
       targets: after.targets,
       nontargets: after.nontargets,
+      separationBefore: before.separation,
+      separationAfter: after.separation,
       improved: after.eer < before.eer - 1e-9,
       activated,
       activation,

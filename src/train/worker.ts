@@ -28,7 +28,8 @@ type Msg =
 export function trainInWorker(opts: TrainOptionsInput & { out: string; id?: string }, onEvent: (e: TrainEvent) => void = () => {}, signal?: AbortSignal): Promise<WorkerTrainResult> {
   if (!opts.out) return Promise.reject(new InvalidArgumentError('Training in a worker needs an output folder (--out DIR).'));
   const fromTs = import.meta.url.endsWith('.ts');
-  const entry = new URL(`./worker-entry.${fromTs ? 'ts' : 'js'}`, import.meta.url);
+  // From the CLI bundle (dist/voxprint.js), the entry is its sibling dist/train-worker.js (scripts/build-cli.mjs).
+  const entry = new URL(fromTs ? './worker-entry.ts' : './train-worker.js', import.meta.url);
   // Running from TypeScript sources (tsx, vitest): the worker registers the tsx loader first.
   const worker = fromTs
     ? new Worker(

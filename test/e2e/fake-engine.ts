@@ -122,8 +122,10 @@ function fakeEngine() {
       const targetScores = Array.from({ length: 40 }, (_, i) => 0.55 + 0.3 * Math.sin(i * 1.7) * 0.5);
       const nontargetScores = Array.from({ length: 160 }, (_, i) => 0.1 + 0.25 * Math.sin(i * 2.3));
       const { computeEer, detCurve } = await import('../../src/eval/metrics');
+      const { adviseThreshold } = await import('../../src/eval/store-threshold');
       const e = computeEer(targetScores, nontargetScores);
-      return { targetScores, nontargetScores, eer: e.eer, eerThreshold: e.threshold, det: detCurve(targetScores, nontargetScores), trials: 200 };
+      const advice = adviseThreshold(targetScores, nontargetScores, 0.5);
+      return { targetScores, nontargetScores, eer: e.eer, eerThreshold: e.threshold, det: detCurve(targetScores, nontargetScores), trials: 200, advice };
     },
     async setThreshold(t: number) {
       threshold = t;

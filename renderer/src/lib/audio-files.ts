@@ -11,8 +11,14 @@ export function isAudioFile(f: File): boolean {
   return EXT.test(f.name) || /^audio\/(wav|x-wav|wave|flac|x-flac|mpeg|mp3|ogg)$/.test(f.type);
 }
 
+/** The bytes of a picked file; an empty one is refused here in words, before the request would. */
+export async function fileBytes(f: File): Promise<Uint8Array> {
+  if (f.size === 0) throw new Error(`"${f.name}" is empty (0 bytes). Choose another file, or record a take.`);
+  return new Uint8Array(await f.arrayBuffer());
+}
+
 export async function fileToAudio(f: File): Promise<AudioIn> {
-  return { name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) };
+  return { name: f.name, bytes: await fileBytes(f) };
 }
 
 export function mimeFor(name: string): string {

@@ -10,9 +10,10 @@ export class Calibration {
   #result = $state.raw<CalibrationResult | null>(null);
   #busy = $state(false);
   #error = $state<string | null>(null);
-  #mode = $state<'eer' | 'far'>('eer');
+  #mode = $state<'recommended' | 'far'>('recommended');
   #targetFarPct = $state(1);
   #applying = $state(false);
+  #confirming = $state(false);
 
   get result(): CalibrationResult | null {
     return this.#result;
@@ -23,10 +24,10 @@ export class Calibration {
   get error(): string | null {
     return this.#error;
   }
-  get mode(): 'eer' | 'far' {
+  get mode(): 'recommended' | 'far' {
     return this.#mode;
   }
-  set mode(m: 'eer' | 'far') {
+  set mode(m: 'recommended' | 'far') {
     this.#mode = m;
   }
   get targetFarPct(): number {
@@ -38,12 +39,26 @@ export class Calibration {
   get applying(): boolean {
     return this.#applying;
   }
+  /** The confirm step is open: the choice rests on thin evidence, or on a rate the user typed. */
+  get confirming(): boolean {
+    return this.#confirming;
+  }
+
+  /** Why applying the current choice needs a yes (empty: it does not). */
+  cautions = $derived.by((): string[] => {
+    const r = this.#result;
+    if (!r) return [];
+    const out = [...r.advice.reasons];
+    if (this.#mode === 'far')
+      out.push("A threshold chosen for a false-accept rate follows these trials alone, not the model's validated threshold: a speaker's takes from one sitting can make it too strict.");
+    return out;
+  });
 
   /** The threshold the current choice gives, with its error rates on these trials. */
   chosen = $derived.by((): ThresholdChoice | null => {
     const r = this.#result;
     if (!r || r.nontargetScores.length === 0 || r.targetScores.length === 0) return null;
-    if (this.#mode === 'eer') return ratesAt(r.eerThreshold, r.targetScores, r.nontargetScores);
+    if (this.#mode === 'recommended') return { threshold: r.advice.threshold, ...r.advice.rates };
     const far = Math.max(0, Math.min(100, Number(this.#targetFarPct) || 0)) / 100;
     return thresholdForFar(far, r.targetScores, r.nontargetScores);
   });
@@ -67,9 +82,15 @@ export class Calibration {
     }
   }
 
-  async apply(): Promise<void> {
+  /** Applies the choice, after the confirm step when `cautions` has anything to say. */
+  async apply(confirmed = false): Promise<void> {
     const c = this.chosen;
     if (!c) return;
+    if (this.cautions.length > 0 && !confirmed) {
+      this.#confirming = true;
+      return;
+    }
+    this.#confirming = false;
     this.#applying = true;
     this.#error = null;
     try {
@@ -82,6 +103,10 @@ export class Calibration {
     } finally {
       this.#applying = false;
     }
+  }
+
+  cancelConfirm(): void {
+    this.#confirming = false;
   }
 }
 

@@ -1,4 +1,5 @@
 /** Pure helpers for the Calibrate screen: histograms, thresholds and the DET axes. */
+import { ratesAt as coreRatesAt } from '../../../src/eval/store-threshold';
 
 export interface Histogram {
   /** Left edge of each bin, then the right edge of the last one (bins + 1 values). */
@@ -35,11 +36,9 @@ export interface ThresholdChoice {
   frr: number;
 }
 
-/** Rates at a threshold; a trial is accepted when its score >= threshold. */
+/** Rates at a threshold (a trial is accepted when its score >= threshold): the core's rule, with the threshold attached. */
 export function ratesAt(threshold: number, same: number[], different: number[]): ThresholdChoice {
-  const far = different.length ? different.filter((s) => s >= threshold).length / different.length : 0;
-  const frr = same.length ? same.filter((s) => s < threshold).length / same.length : 0;
-  return { threshold, far, frr };
+  return { threshold, ...coreRatesAt(threshold, same, different) };
 }
 
 /**

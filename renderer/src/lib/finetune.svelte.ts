@@ -3,6 +3,12 @@ import type { FinetuneProgress, FinetuneResult, JobEvent, Req } from '../../../s
 import { api, errorText } from './api';
 
 export type RunStatus = 'idle' | 'starting' | 'running' | 'cancelling' | 'done' | 'failed' | 'cancelled';
+/** What the user did with a finished run's model. */
+export type Decision = 'kept' | 'rolled-back' | null;
+
+/** A finished run and the decision on it survive a reload of the page until dismissed. */
+const SAVED_KEY = 'voxprint.finetune.last';
+const storage = (): Storage | undefined => (typeof localStorage === 'undefined' ? undefined : localStorage);
 
 export class FinetuneRun {
   #status = $state<RunStatus>('idle');
@@ -10,6 +16,7 @@ export class FinetuneRun {
   #progress = $state<FinetuneProgress | null>(null);
   #result = $state<FinetuneResult | null>(null);
   #error = $state<string | null>(null);
+  #decision = $state<Decision>(null);
   /** One point per progress event that carries a loss: x = overall step, y = value. */
   #steps = $state.raw<number[]>([]);
   #loss = $state.raw<number[]>([]);
@@ -31,6 +38,35 @@ export class FinetuneRun {
   }
   get error(): string | null {
     return this.#error;
+  }
+  get decision(): Decision {
+    return this.#decision;
+  }
+  set decision(d: Decision) {
+    this.#decision = d;
+    this.#save();
+  }
+
+  constructor() {
+    try {
+      const saved = JSON.parse(storage()?.getItem(SAVED_KEY) ?? 'null') as { result?: FinetuneResult; decision?: Decision } | null;
+      if (saved?.result?.candidateModelId) {
+        this.#result = saved.result;
+        this.#decision = saved.decision ?? null;
+        this.#status = 'done';
+      }
+    } catch {
+      /* nothing saved, or from another version: start afresh */
+    }
+  }
+
+  #save(): void {
+    try {
+      if (this.#status === 'done' && this.#result) storage()?.setItem(SAVED_KEY, JSON.stringify({ result: this.#result, decision: this.#decision }));
+      else storage()?.removeItem(SAVED_KEY);
+    } catch {
+      /* storage full or blocked: the decision still holds until the page reloads */
+    }
   }
   get steps(): number[] {
     return this.#steps;
@@ -89,7 +125,9 @@ export class FinetuneRun {
       }
     } else if (e.type === 'done') {
       this.#result = e.result;
+      this.#decision = null;
       this.#status = 'done';
+      this.#save();
       this.#unsubscribe();
     } else {
       if (e.error.code === 'CANCELLED') {
@@ -114,6 +152,7 @@ export class FinetuneRun {
     this.#jobId = null;
     this.#progress = null;
     this.#result = null;
+    this.#decision = null;
     this.#error = null;
     this.#steps = [];
     this.#loss = [];
@@ -126,6 +165,7 @@ export class FinetuneRun {
     if (this.running) return;
     this.#reset();
     this.#status = 'idle';
+    this.#save();
   }
 }
 

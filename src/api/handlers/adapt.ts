@@ -52,6 +52,27 @@ function embeddingDim(a: Partial<CoreModelCard['architecture']> | undefined): nu
   return a?.embedDim === undefined ? undefined : a.embedDim * (a.members ?? 1) + (a.ldaSideDims ?? 0);
 }
 
+const SETS: Record<string, string> = {
+  'arabic-speech-commands': 'Arabic keywords',
+  dspspeech20: 'Mandarin and English words',
+  librispeech: 'read English',
+  'speech-commands': 'English keywords',
+  speechocean762: 'English read by Mandarin speakers',
+  'dsp-dev': 'Mandarin and English words',
+  'libri-dev': 'read English',
+  'arabic-dev': 'Arabic keywords',
+  'sc-dev': 'English keywords',
+  'so-dev': 'English read by Mandarin speakers',
+};
+
+/** Words for a card's evaluation key ("validation/librispeech", "dsp-dev", "local-held-out/after"), not its file names. */
+export function metricLabel(key: string): string {
+  const [kind, rest] = key.includes('/') ? [key.slice(0, key.indexOf('/')), key.slice(key.indexOf('/') + 1)] : ['', key];
+  if (kind === 'validation') return `Error rate: ${SETS[rest] ?? rest}, check set`;
+  if (kind === 'local-held-out') return `Error rate: your recordings, ${rest === 'before' ? 'before' : 'after'} fine-tuning`;
+  return `Error rate: ${SETS[rest] ?? rest}, unseen speakers`;
+}
+
 /** A human card from the model's voxprint.json. */
 export function toModelCard(card: unknown): ModelCard {
   const c = card as Partial<CoreModelCard> & Loose;
@@ -59,7 +80,7 @@ export function toModelCard(card: unknown): ModelCard {
   const untrained = training ? training.steps === 0 : undefined;
   const data = training?.data ?? [];
   const metrics: Record<string, number> = {};
-  for (const [list, ev] of Object.entries(c.evaluation ?? {})) metrics[`EER ${list}`] = ev.eer;
+  for (const [list, ev] of Object.entries(c.evaluation ?? {})) metrics[metricLabel(list)] = ev.eer;
   const licences = [...new Set(data.map((d) => d.licence))];
   return {
     name: str(c.name) ?? (c.parent ? 'Fine-tuned embedder' : untrained ? 'Untrained embedder' : 'voxprint embedder'),

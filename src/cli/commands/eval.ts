@@ -1,14 +1,14 @@
 /** `voxprint eval`: EER, minDCF and DET of the model and/or the baselines on a trial list. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { initBackend } from '../../backend';
 import { defaultModelDir } from '../../engine';
 import { InvalidArgumentError } from '../../errors';
 import { renderDetSvg } from '../../eval/det-svg';
 import { evaluate, type EvaluateResult, type SystemName } from '../../eval/evaluate';
 import { BASELINES } from '../../eval/baselines';
 import { writeFileAtomic } from '../../speakers/atomic';
-import { defaultCacheDir } from '../../speakers/home';
+import { defaultCacheDir, defaultStoreDir } from '../../speakers/home';
+import { ModelRegistry } from '../../model/registry';
 import { loadModel } from '../../model/io';
 import type { Embedder } from '../../model/embedder';
 import { choiceOption, intOption, type CommandSpec } from '../command';
@@ -65,7 +65,9 @@ export const evalCmd: CommandSpec = {
   description:
     'Trial lists are VoxCeleb style, one trial a line: "LABEL ENROLL TEST", LABEL 1 (same speaker) or 0, ENROLL one path or several joined by "+" ' +
     '(enrolled with the mean of their embeddings). Paths are relative to --root, which defaults to the list\'s folder. ' +
-    'The LDA baseline and AS-norm use the train speakers of splits.json (default: ROOT/splits.json), never the dev speakers.',
+    'The LDA baseline and AS-norm use the train speakers of splits.json (default: ROOT/splits.json), never the dev speakers. ' +
+    'The model is the one verify uses: --model DIR, else the store\'s model in use (see voxprint models list), else the built-in one; ' +
+    'the output names it (--json: model and modelDir).',
   minArgs: 0,
   maxArgs: 0,
   options: {
@@ -102,10 +104,11 @@ export const evalCmd: CommandSpec = {
 
     const systems: SystemName[] = v.compare ? ['model', ...BASELINES] : [baseline ?? 'model'];
     let embedder: Embedder | undefined;
-    if (systems.includes('model')) {
-      await initBackend();
-      embedder = await loadModel(path.resolve(ctx.modelDir ?? defaultModelDir(ctx.io.env)));
-    }
+    // The model verify would use: --model, else the store's model in use (a fine-tuned version after
+    // `voxprint finetune`), else the built-in one.
+    const storeDir = ctx.storeDir ?? defaultStoreDir(ctx.io.env);
+    const modelDir = path.resolve(ctx.modelDir ?? new ModelRegistry({ storeDir, builtinDir: defaultModelDir(ctx.io.env) }).activeDir());
+    if (systems.includes('model')) embedder = await loadModel(modelDir);
     const modelId = embedder?.card?.id;
     const results: EvaluateResult[] = [];
     try {
@@ -147,7 +150,7 @@ export const evalCmd: CommandSpec = {
     if (results.length === 1) {
       text =
         head +
-        `System: ${main.system === 'model' ? `model ${modelId ?? ''}`.trim() : LABELS[main.system]}, ${SCORING[main.scoreKind]}${normText}${channel !== 'none' ? ', simulated telephone channel' : ''}\n` +
+        `System: ${main.system === 'model' ? `model ${modelId ?? ''} (${modelDir})` : LABELS[main.system]}, ${SCORING[main.scoreKind]}${normText}${channel !== 'none' ? ', simulated telephone channel' : ''}\n` +
         `EER:    ${pct(main.eer)} (threshold at the EER ${main.eerThreshold.toFixed(4)})\n` +
         `minDCF: ${main.minDcf.toFixed(4)} (p_target 0.01)\n` +
         calibrationText(main);
@@ -163,6 +166,7 @@ export const evalCmd: CommandSpec = {
     if (det) text += `DET curve written to ${det}\n`;
     const json = {
       ...summary(main, modelId),
+      ...(embedder ? { modelDir } : {}),
       ...(det ? { det: path.resolve(det) } : {}),
       ...(results.length > 1 ? { baselines: Object.fromEntries(results.slice(1).map((r) => [r.system, summary(r)])) } : {}),
     };

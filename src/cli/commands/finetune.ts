@@ -9,6 +9,7 @@ import { InvalidArgumentError } from '../../errors';
 import { defaultStoreDir } from '../../speakers/home';
 import type { FinetuneEvent } from '../../train/finetune';
 import { KEEP_POLICIES } from '../../train/finetune-options';
+import { finetuneVerdict } from '../../train/finetune-verdict';
 import { choiceOption, intOption, numberOption, type CommandSpec } from '../command';
 import { pct } from '../io';
 
@@ -77,7 +78,9 @@ export const finetuneCmd: CommandSpec = {
       ctx.progress.clear();
       ctx.io.stderr(t);
     };
+    let estimate = 'held-out';
     const onEvent = (e: FinetuneEvent) => {
+      if (e.type === 'data') estimate = e.estimate;
       if (e.type === 'data') say(`${e.recordings} recordings of ${e.speakers.length} speakers. ${e.note}\n`);
       else if (e.type === 'replay') say(`${e.reason}\n`);
       else if (e.type === 'features') ctx.progress.update('reading recordings', e.done, e.total);
@@ -86,16 +89,18 @@ export const finetuneCmd: CommandSpec = {
       else if (e.type === 'epoch')
         say(
           `epoch ${e.epoch}/${e.epochs}: loss ${e.loss.toFixed(4)}, active ${pct(e.activeFraction, 1)}, collapsed ${pct(e.collapsedFraction, 1)}, ` +
-            `held-out EER ${pct(e.heldOutEer)}${e.best ? ' (best so far)' : ''}\n`,
+            `${estimate} EER ${pct(e.heldOutEer)}${e.best ? ' (best so far)' : ''}\n`,
         );
       else if (e.type === 'activating') ctx.progress.update('re-embedding the profiles', e.done, e.total);
     };
     const { finetune } = await import('../../train/finetune');
     const r = await finetune(opts, onEvent, ctx.signal);
     ctx.progress.clear();
+    const verdict = finetuneVerdict(r);
     ctx.out(
       `Fine-tuned ${r.parentId} into ${r.versionId} in ${Math.round(r.seconds)} s (${r.epochs} epoch(s), ${r.steps} steps, best epoch ${r.bestEpoch}).\n` +
         `EER on the ${r.estimate} local trials (${r.targets} target, ${r.nontargets} non-target): ${pct(r.eerBefore)} before, ${pct(r.eerAfter)} after.\n` +
+        `${verdict.text}\n` +
         `${r.activation}\n`,
       {
         versionId: r.versionId,
@@ -107,6 +112,9 @@ export const finetuneCmd: CommandSpec = {
         targets: r.targets,
         nontargets: r.nontargets,
         improved: r.improved,
+        verdict: verdict.kind,
+        separationBefore: r.separationBefore,
+        separationAfter: r.separationAfter,
         activated: r.activated,
         activation: r.activation,
         reembedded: r.reembedded,

@@ -3,6 +3,9 @@ import { intOption } from '../command';
 import { table } from '../io';
 import { requireFiles } from './files';
 
+/** Exit code of a completed check whose answer is no: verify rejected, identify found no enrolled speaker. */
+export const EXIT_REJECTED = 3;
+
 /** ", llr 2.31, P(same speaker) 91%" when the model is calibrated. */
 function calibratedText(r: { llr?: number; probability?: number }): string {
   return r.llr === undefined || r.probability === undefined ? '' : `, llr ${r.llr.toFixed(2)}, P(same speaker) ${probabilityText(r.probability)}`;
@@ -19,7 +22,8 @@ export const verify: CommandSpec = {
   description:
     "The score is the cosine similarity between the recording and the speaker's centroid, from -1 to 1; the speaker is accepted when it is at or above the threshold. " +
     'With a calibrated model (models/default is) the decision is made on the calibrated log-likelihood ratio, which also weighs the seconds of speech and how the channel makes voices alike: ' +
-    'the threshold shown is the cosine this recording had to reach, and the probability is P(same speaker) at even prior odds.',
+    'the threshold shown is the cosine this recording had to reach, and the probability is P(same speaker) at even prior odds. ' +
+    `Exit code 0 when accepted, ${EXIT_REJECTED} when rejected, 2 when the recording has too little speech to score (TOO_LITTLE_SPEECH) or another input error.`,
   minArgs: 2,
   maxArgs: 2,
   options: {},
@@ -33,6 +37,7 @@ export const verify: CommandSpec = {
         `(score ${r.score.toFixed(4)} ${r.accepted ? '>=' : '<'} threshold ${r.threshold.toFixed(4)}${calibratedText(r)}; ${r.latencyMs.toFixed(0)} ms)\n`,
       r,
     );
+    return r.accepted ? 0 : EXIT_REJECTED;
   },
 };
 
@@ -40,6 +45,7 @@ export const identify: CommandSpec = {
   name: 'identify',
   args: 'FILE',
   summary: 'Who among the enrolled speakers is speaking in FILE? Lists the closest speakers; "unknown" below the threshold.',
+  description: `Exit code 0 when an enrolled speaker reaches the threshold, ${EXIT_REJECTED} when none does (or none is enrolled), 2 when the recording has too little speech to score.`,
   minArgs: 1,
   maxArgs: 1,
   options: { top: { type: 'string', value: 'N', help: 'how many candidates to list (default 3)' } },
@@ -51,7 +57,7 @@ export const identify: CommandSpec = {
     const r = await engine.identify({ path: file }, { top });
     if (r.candidates.length === 0) {
       ctx.out('No speakers are enrolled yet: enroll some with "voxprint enroll NAME FILE...".\n', r);
-      return;
+      return EXIT_REJECTED;
     }
     const calibrated = r.candidates[0].probability !== undefined;
     const rows = [
@@ -62,5 +68,6 @@ export const identify: CommandSpec = {
       ? `Best match: "${r.best}" (score ${r.candidates[0].score.toFixed(4)} >= threshold ${r.threshold.toFixed(4)})`
       : `Unknown speaker: no enrolled speaker reaches the threshold ${r.threshold.toFixed(4)}`;
     ctx.out(`${head}\n${table(rows)}`, r);
+    return r.best ? 0 : EXIT_REJECTED;
   },
 };
