@@ -26,6 +26,7 @@ import { defaultStoreDir } from './speakers/home';
 import { normalizeName } from './speakers/names';
 import type { LockOptions } from './speakers/lock';
 import { CentroidIndex, cosine, identifyScore, verifyScore } from './speakers/scoring';
+import { LiveIdentifySession, LiveVerifySession, type LiveScore } from './live/session';
 import { embeddingsFor, ProfileStore, type NewUtterance, type Profile, type StoreProblem } from './speakers/store';
 import pkg from '../package.json';
 
@@ -280,8 +281,31 @@ export class Engine {
     this.store.refresh();
     const profile = await this.ensureFresh(this.store.get(name));
     const emb = await this.embed(input);
-    const d = verifyScore(emb, profile.centroid, this.threshold());
+    const d = this.verifyDecision(emb, profile.centroid);
     return { speaker: profile.name, score: d.score, threshold: d.threshold, accepted: d.accepted, latencyMs: performance.now() - t0 };
+  }
+
+  /** Verify's scoring of one embedding; live verification (src/live) scores every update with it too. */
+  private verifyDecision(emb: Float32Array, centroid: Float32Array): LiveScore {
+    return verifyScore(emb, centroid, this.threshold());
+  }
+
+  /** A live verification session against NAME: the running score of audio pushed in chunks (src/live). */
+  async liveVerify(name: string): Promise<{ speaker: string; session: LiveVerifySession }> {
+    const embedder = this.model();
+    this.store.refresh();
+    const profile = await this.ensureFresh(this.store.get(name));
+    return { speaker: profile.name, session: new LiveVerifySession(embedder, (emb) => this.verifyDecision(emb, profile.centroid)) };
+  }
+
+  /** A live identification session: the running ranking of the enrolled speakers (src/live). */
+  async liveIdentify(opts: { top?: number } = {}): Promise<LiveIdentifySession> {
+    const top = opts.top ?? 3;
+    if (!Number.isInteger(top) || top < 1 || top > 1000) throw new InvalidArgumentError(`top must be a whole number from 1 to 1000, got ${top}.`);
+    const embedder = this.model();
+    await this.reembedStale();
+    const index = this.centroidIndex();
+    return new LiveIdentifySession(embedder, (emb) => identifyScore(index, emb, this.threshold(), top));
   }
 
   /** The `top` closest enrolled speakers; `best` is null ("unknown") below the threshold. */
