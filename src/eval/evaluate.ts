@@ -6,7 +6,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { decodeAudioFile } from '../audio/decode';
-import { InvalidArgumentError } from '../errors';
+import { AudioDecodeError, InvalidArgumentError } from '../errors';
+import { computeMfcc } from '../features/mfcc';
+import { selectSpeech } from '../model/speech';
 import type { Embedder } from '../model/embedder';
 import { l2normalize } from '../speakers/scoring';
 import { AsNorm } from './asnorm';
@@ -38,6 +40,8 @@ export interface EvaluateOptions {
   signal?: AbortSignal;
   /** Embeddings shared between runs over the same files and system. */
   cache?: Map<string, Float32Array>;
+  /** Model only: each test utterance is cut to its first this many seconds of speech. */
+  maxTestSeconds?: number;
 }
 
 export interface EvaluateResult extends EvalReport {
@@ -88,6 +92,20 @@ export async function systemEmbedFn(opts: EvaluateOptions, trials: Trial[]): Pro
   throw new InvalidArgumentError(`Unknown system "${String(opts.system)}"; use one of ${SYSTEMS.join(', ')}.`);
 }
 
+/** The model's embedding of a file's first `seconds` of speech (the same speech selection as embedSamples). */
+function truncatedEmbedFn(opts: EvaluateOptions, seconds: number): EmbedFn {
+  const m = opts.embedder;
+  if (opts.system !== 'model' || !m) throw new InvalidArgumentError('Truncating the test utterances (--max-test-seconds, --sweep) works with the model only, not with a baseline.');
+  if (!(seconds > 0)) throw new InvalidArgumentError(`--max-test-seconds must be a positive number of seconds, got ${seconds}.`);
+  return async (file) => {
+    const speech = selectSpeech((await decodeAudioFile(file)).samples);
+    const cut = speech.subarray(0, Math.round(seconds * m.featureConfig.sampleRate));
+    const f = computeMfcc(cut, m.featureConfig);
+    if (f.numFrames < 1) throw new AudioDecodeError('TOO_LITTLE_SPEECH', `${file}: too little audio to embed even one frame.`, { subject: file });
+    return m.embedFeatures(f);
+  };
+}
+
 /** Scores a trial list end to end. Throws BAD_ARGUMENT / FILE_NOT_FOUND / NOT_ENOUGH_DATA / audio errors. */
 export async function evaluate(opts: EvaluateOptions): Promise<EvaluateResult> {
   const t0 = performance.now();
@@ -111,7 +129,8 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluateResult> {
   } else if (norm !== 'none') {
     throw new InvalidArgumentError(`Unknown score normalisation "${String(norm)}"; use as-norm.`);
   }
-  const report = await runTrials(trials, { embed, norm: asNorm, onProgress: opts.onProgress, signal: opts.signal, cache: opts.cache });
+  const embedTest = opts.maxTestSeconds === undefined ? undefined : truncatedEmbedFn(opts, opts.maxTestSeconds);
+  const report = await runTrials(trials, { embed, embedTest, norm: asNorm, onProgress: opts.onProgress, signal: opts.signal, cache: opts.cache });
   return {
     ...report,
     system: opts.system,

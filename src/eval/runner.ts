@@ -24,6 +24,11 @@ export interface RunTrialsOptions {
   signal?: AbortSignal;
   /** Shared cache file -> embedding (pass one to reuse embeddings across lists). */
   cache?: Map<string, Float32Array>;
+  /**
+   * Embeds the test side of each trial when given (e.g. truncated to its first seconds of
+   * speech), into a cache of its own; enrollment files still use `embed`.
+   */
+  embedTest?: EmbedFn;
 }
 
 export interface EvalReport {
@@ -75,7 +80,13 @@ export async function runTrials(trials: Trial[], opts: RunTrialsOptions): Promis
     );
   const cache = opts.cache ?? new Map<string, Float32Array>();
   const files = trialFiles(trials);
-  await embedAll(files, opts.embed, cache, { phase: 'embedding', onProgress: opts.onProgress, signal: opts.signal });
+  const testCache = opts.embedTest ? new Map<string, Float32Array>() : cache;
+  if (opts.embedTest) {
+    const enrollFiles = [...new Set(trials.flatMap((t) => t.enroll))];
+    await embedAll(enrollFiles, opts.embed, cache, { phase: 'embedding enrollments', onProgress: opts.onProgress, signal: opts.signal });
+    const tests = [...new Set(trials.map((t) => t.test))];
+    await embedAll(tests, opts.embedTest, testCache, { phase: 'embedding tests', onProgress: opts.onProgress, signal: opts.signal });
+  } else await embedAll(files, opts.embed, cache, { phase: 'embedding', onProgress: opts.onProgress, signal: opts.signal });
 
   const enrollCache = new Map<string, Float32Array>();
   const enrollOf = (paths: string[]): Float32Array => {
@@ -107,7 +118,7 @@ export async function runTrials(trials: Trial[], opts: RunTrialsOptions): Promis
   const non: number[] = [];
   for (const t of trials) {
     const e = enrollOf(t.enroll);
-    const x = cache.get(t.test)!;
+    const x = testCache.get(t.test)!;
     let s = cosine(e, x);
     if (opts.norm) s = opts.norm.normalize(s, statsOf(e), statsOf(x));
     (t.label === 1 ? tar : non).push(s);
