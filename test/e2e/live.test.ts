@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { Engine } from '../../src/engine';
-import { chromiumMissingReason, launchChromium } from './chromium';
+import { chromiumMissingReason } from './chromium';
+import { openAppPage } from './page';
 import { ensureBuilt } from './build';
 import { concatToWav, DATA } from './fixtures';
 import { DEFAULT_MODEL, makeRandomModel, trainedModelPresent } from './model';
@@ -53,18 +54,7 @@ describe.skipIf(skip)('Live mode in Chromium over the real engine', () => {
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
-  async function openApp(micWav: string): Promise<Page> {
-    const browser = await launchChromium(micWav);
-    browsers.push(browser);
-    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
-    });
-    await page.goto(web.bridge.launchUrl);
-    await page.getByRole('navigation', { name: 'Screens' }).waitFor();
-    return page;
-  }
+  const openApp = (micWav: string): Promise<Page> => openAppPage(web.bridge.launchUrl, micWav, browsers, problems);
   const nav = (page: Page, name: string) => page.getByRole('navigation').getByRole('button', { name, exact: false }).first().click();
 
   /** Starts live verification against A and waits for the decision while the microphone still runs. */
