@@ -45,7 +45,11 @@ export function pcm16ToFloat(b: Uint8Array): Float32Array {
 class LiveJob {
   private ctx: JobContext<'startLive'> | null = null;
   private pending: LiveUpdate[] = [];
-  private settle: { resolve: (u: LiveUpdate) => void; reject: (e: unknown) => void } | null = null;
+  private settle!: { resolve: (u: LiveUpdate) => void; reject: (e: unknown) => void };
+  /** Made at once: the session may end before the job runner starts `run` (it starts on the next turn). */
+  private readonly outcome = new Promise<LiveUpdate>((resolve, reject) => {
+    this.settle = { resolve, reject };
+  });
   private idle: ReturnType<typeof setTimeout> | undefined;
   private audioSec = 0;
   closed = false;
@@ -53,16 +57,18 @@ class LiveJob {
   constructor(
     private readonly session: LiveVerifySession | LiveIdentifySession,
     private readonly onClose: () => void,
-  ) {}
+  ) {
+    // The job runner attaches its handler on a later turn; until then a failure is not "unhandled".
+    this.outcome.catch(() => {});
+  }
 
   run(ctx: JobContext<'startLive'>): Promise<LiveUpdate> {
     this.ctx = ctx;
     for (const u of this.pending.splice(0)) ctx.progress(u);
+    if (ctx.signal.aborted) this.fail(new CancelledError('Live scoring'));
     ctx.signal.addEventListener('abort', () => this.fail(new CancelledError('Live scoring')));
-    this.touch();
-    return new Promise((resolve, reject) => {
-      this.settle = { resolve, reject };
-    });
+    if (!this.closed) this.touch();
+    return this.outcome;
   }
 
   push(pcm: Uint8Array): boolean {
@@ -80,7 +86,7 @@ class LiveJob {
   end(): void {
     const last = this.session.end();
     if (!last) return this.fail(new VoxprintError('TOO_LITTLE_SPEECH', 'The live session ended before any audio arrived. Speak for a second or two, then stop.'));
-    this.finish(() => this.settle?.resolve(toLiveUpdate(last)));
+    this.finish(() => this.settle.resolve(toLiveUpdate(last)));
   }
 
   private emit(u: LiveUpdate): void {
@@ -94,7 +100,7 @@ class LiveJob {
   }
 
   private fail(e: unknown): void {
-    this.finish(() => this.settle?.reject(e));
+    this.finish(() => this.settle.reject(e));
   }
 
   private finish(fn: () => void): void {
