@@ -12,9 +12,9 @@
  * 0.5 s costs ~12 ms of CPU per update here, over the 5 ms budget, so the live path uses
  * LIVE_WINDOW_FRAMES (1.5 s) windows with a LIVE_HOP_FRAMES (0.5 s) hop: each update embeds
  * exactly one new window, and the final embedding equals `embedBatch` with those window settings
- * on the same speech (test/live/embedding.test.ts). Measured on the dev lists, this windowing
- * costs 1.00% -> 1.33% EER on libri-dev and leaves dsp-dev and arabic-dev as they are (their clips
- * are shorter than one window); see docs/results/speech-length.md.
+ * on the same speech (test/live/live.test.ts). What the live path costs in accuracy (this
+ * windowing plus the causal VAD) is the "EER of the live final scores" row of
+ * docs/results/speech-length.md, beside the offline EERs.
  */
 import { computeMfcc, numFramesFor, type FeatureConfig } from '../features/mfcc';
 import type { Embedder } from '../model/embedder';
