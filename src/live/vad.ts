@@ -12,9 +12,11 @@
  * Each sample is filtered, measured and classified once; speech is emitted at most
  * MAX_DELAY_FRAMES (0.4 s, the pause bridge plus the end padding) after it arrived.
  */
+import { biquadCoefficients } from '../audio/vad';
 import { percentileOfHistogram, EnergyHistogram } from './histogram';
 import { FrameLog, SampleLog } from './logs';
 
+// The batch VAD's settings (src/audio/vad.ts and its VadOptions defaults), in 10 ms frames.
 const RATE = 16000;
 const FRAME = 160; // 10 ms
 const SMOOTH_HALF = 2; // 5-frame centred smoothing
@@ -27,30 +29,19 @@ const MIN_MARGIN_DB = 3;
 /** Frames held back at the start so the first noise-floor estimate has 1 s to go on. */
 export const WARMUP_FRAMES = 100;
 
-/** Biquad state carried across chunks (same coefficients as src/audio/vad.ts). */
+/** A biquad whose state is carried across chunks (the batch VAD's coefficients). */
 class Biquad {
-  private b0: number;
-  private b1: number;
-  private b2: number;
-  private a1: number;
-  private a2: number;
+  private readonly c: ReturnType<typeof biquadCoefficients>;
   private x1 = 0;
   private x2 = 0;
   private y1 = 0;
   private y2 = 0;
   constructor(freq: number, type: 'lowpass' | 'highpass') {
-    const w = (2 * Math.PI * Math.min(freq, RATE * 0.45)) / RATE;
-    const alpha = Math.sin(w) / Math.SQRT2;
-    const cos = Math.cos(w);
-    const a0 = 1 + alpha;
-    this.b1 = (type === 'lowpass' ? 1 - cos : -(1 + cos)) / a0;
-    this.b0 = this.b1 / (type === 'lowpass' ? 2 : -2);
-    this.b2 = this.b0;
-    this.a1 = (-2 * cos) / a0;
-    this.a2 = (1 - alpha) / a0;
+    this.c = biquadCoefficients(RATE, freq, type);
   }
   run(x: number): number {
-    const y = this.b0 * x + this.b1 * this.x1 + this.b2 * this.x2 - this.a1 * this.y1 - this.a2 * this.y2;
+    const { b0, b1, b2, a1, a2 } = this.c;
+    const y = b0 * x + b1 * this.x1 + b2 * this.x2 - a1 * this.y1 - a2 * this.y2;
     this.x2 = this.x1;
     this.x1 = x;
     this.y2 = this.y1;
