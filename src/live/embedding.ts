@@ -25,6 +25,7 @@ import { StreamingVad } from './vad';
 
 export const LIVE_WINDOW_FRAMES = 150;
 export const LIVE_HOP_FRAMES = 50;
+const MAX_FALLBACK_SAMPLES = 60 * 16000;
 
 export interface EmbeddingUpdate {
   /** L2-normalised running embedding. */
@@ -105,8 +106,9 @@ export class LiveEmbedding {
     if (this.ended) throw new Error('LiveEmbedding: push after end');
     this.audioSamples += chunk.length;
     if (this.raw) {
-      this.raw.push(chunk);
       if (this.vad.speechSec >= MIN_SPEECH_SEC) this.raw = null;
+      // Bounded: a long silent stream keeps its first minute for the fallback, not all of it.
+      else if (this.raw.end < MAX_FALLBACK_SAMPLES) this.raw.push(chunk.subarray(0, MAX_FALLBACK_SAMPLES - this.raw.end));
     }
     for (const s of this.vad.push(chunk)) this.addSpeech(s);
     return this.updates();
