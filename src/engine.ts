@@ -28,6 +28,7 @@ import { defaultStoreDir } from './speakers/home';
 import { normalizeName } from './speakers/names';
 import type { LockOptions } from './speakers/lock';
 import { CentroidIndex, cosine, identifyScore, verifyScore } from './speakers/scoring';
+import { LiveIdentifySession, LiveVerifySession, type LiveScore } from './live/session';
 import { embeddingsFor, ProfileStore, type NewUtterance, type Profile, type StoreProblem } from './speakers/store';
 import pkg from '../package.json';
 
@@ -300,17 +301,58 @@ export class Engine {
     this.model();
     this.store.refresh();
     const profile = await this.ensureFresh(this.store.get(name));
-    const test = await this.speechEmbedding(input);
+    const d = this.verifyDecision(await this.speechEmbedding(input), profile);
+    return { speaker: profile.name, ...d, latencyMs: performance.now() - t0 };
+  }
+
+  /**
+   * Verify's decision for one embedding against a profile; live verification (src/live) scores
+   * every update with it too.
+   */
+  private verifyDecision(test: { embedding: Float32Array; speechSec: number }, profile: Profile): LiveScore {
     const cal = this.model().calibration;
+    if (!cal) return verifyScore(test.embedding, profile.centroid, this.threshold());
     const override = this.store.settings().threshold;
-    if (cal) {
-      const d = decideCalibrated(cal, { embedding: profile.centroid, speechSec: profileSpeechSec(profile) }, test, cal.llrThreshold);
-      const threshold = override ?? d.cosineThreshold;
-      const accepted = override === undefined ? d.accepted : d.cosine >= override;
-      return { speaker: profile.name, score: d.cosine, threshold, accepted, llr: d.llr, probability: d.probability, latencyMs: performance.now() - t0 };
+    const d = decideCalibrated(cal, { embedding: profile.centroid, speechSec: profileSpeechSec(profile) }, test, cal.llrThreshold);
+    return {
+      score: d.cosine,
+      threshold: override ?? d.cosineThreshold,
+      accepted: override === undefined ? d.accepted : d.cosine >= override,
+      llr: d.llr,
+      probability: d.probability,
+    };
+  }
+
+  /** Identify's ranking and decision for one embedding (also every update of live identification). */
+  private identifyDecision(test: { embedding: Float32Array; speechSec: number }, index: CentroidIndex, top: number): Omit<IdentifyResult, 'latencyMs'> {
+    const r = identifyScore(index, test.embedding, this.threshold(), top);
+    if (!this.model().calibration || r.candidates.length === 0) {
+      return { candidates: r.candidates.map((c) => ({ speaker: c.speaker, score: c.score, id: c.id })), best: r.best, threshold: r.threshold };
     }
-    const d = verifyScore(test.embedding, profile.centroid, this.threshold());
-    return { speaker: profile.name, score: d.score, threshold: d.threshold, accepted: d.accepted, latencyMs: performance.now() - t0 };
+    const decisions = r.candidates.map((c) => this.verifyDecision(test, this.store.list().find((x) => x.id === c.id)!));
+    return {
+      candidates: r.candidates.map((c, i) => ({ speaker: c.speaker, score: c.score, id: c.id, llr: decisions[i].llr, probability: decisions[i].probability })),
+      best: decisions[0].accepted ? r.candidates[0].speaker : null,
+      threshold: decisions[0].threshold,
+    };
+  }
+
+  /** A live verification session against NAME: the running score of audio pushed in chunks (src/live). */
+  async liveVerify(name: string): Promise<{ speaker: string; session: LiveVerifySession }> {
+    const embedder = this.model();
+    this.store.refresh();
+    const profile = await this.ensureFresh(this.store.get(name));
+    return { speaker: profile.name, session: new LiveVerifySession(embedder, (embedding, speechSec) => this.verifyDecision({ embedding, speechSec }, profile)) };
+  }
+
+  /** A live identification session: the running ranking of the enrolled speakers (src/live). */
+  async liveIdentify(opts: { top?: number } = {}): Promise<LiveIdentifySession> {
+    const top = opts.top ?? 3;
+    if (!Number.isInteger(top) || top < 1 || top > 1000) throw new InvalidArgumentError(`top must be a whole number from 1 to 1000, got ${top}.`);
+    const embedder = this.model();
+    await this.reembedStale();
+    const index = this.centroidIndex();
+    return new LiveIdentifySession(embedder, (embedding, speechSec) => this.identifyDecision({ embedding, speechSec }, index, top));
   }
 
   /**
@@ -324,26 +366,8 @@ export class Engine {
     if (!Number.isInteger(top) || top < 1 || top > 1000) throw new InvalidArgumentError(`top must be a whole number from 1 to 1000, got ${top}.`);
     this.model();
     await this.reembedStale();
-    const test = await this.speechEmbedding(input);
-    const r = identifyScore(this.centroidIndex(), test.embedding, this.threshold(), top);
-    const cal = this.model().calibration;
-    const override = this.store.settings().threshold;
-    if (!cal) {
-      return { candidates: r.candidates.map((c) => ({ speaker: c.speaker, score: c.score, id: c.id })), best: r.best, threshold: r.threshold, latencyMs: performance.now() - t0 };
-    }
-    const decisions = r.candidates.map((c) => {
-      const p = this.store.list().find((x) => x.id === c.id)!;
-      return decideCalibrated(cal, { embedding: p.centroid, speechSec: profileSpeechSec(p) }, test, cal.llrThreshold);
-    });
-    const first = decisions[0];
-    const threshold = override ?? first?.cosineThreshold ?? r.threshold;
-    const ok = first !== undefined && (override === undefined ? first.accepted : first.cosine >= override);
-    return {
-      candidates: r.candidates.map((c, i) => ({ speaker: c.speaker, score: c.score, id: c.id, llr: decisions[i].llr, probability: decisions[i].probability })),
-      best: ok ? r.candidates[0].speaker : null,
-      threshold,
-      latencyMs: performance.now() - t0,
-    };
+    const r = this.identifyDecision(await this.speechEmbedding(input), this.centroidIndex(), top);
+    return { ...r, latencyMs: performance.now() - t0 };
   }
 
   async rename(name: string, newName: string): Promise<SpeakerSummary> {

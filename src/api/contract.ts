@@ -148,6 +148,26 @@ export const FinetuneResult = z.object({
 });
 export type FinetuneResult = z.infer<typeof FinetuneResult>;
 
+/** One update of a live session (issue 18): the running score every 0.5 s of speech, and the decision once reached. */
+export const LiveUpdate = z.object({
+  speechSeconds: z.number().nonnegative(),
+  audioSeconds: z.number().nonnegative(),
+  /** Verify: the running score against the claimed speaker. Identify: the best candidate's (null when nobody is enrolled). */
+  score: z.number().nullable(),
+  threshold: z.number(),
+  llr: z.number().optional(),
+  probability: z.number().min(0).max(1).optional(),
+  /** Identify: the ranking now, best first, and who is speaking now (null: nobody reaches the threshold). */
+  candidates: z.array(z.object({ speaker: z.string(), score: z.number() })).optional(),
+  best: z.string().nullable().optional(),
+  /** Set from the update where the decision was reached (early or at the end) onwards. */
+  decision: z
+    .object({ accepted: z.boolean(), decidedAt: z.number().nonnegative(), early: z.boolean(), identified: z.string().nullable().optional() })
+    .optional(),
+  final: z.boolean(),
+});
+export type LiveUpdate = z.infer<typeof LiveUpdate>;
+
 export const ModelEntry = z.object({
   id: z.string(),
   card: ModelCard,
@@ -297,6 +317,27 @@ export const contract = {
     }),
   ),
 
+  // live verification and identification (issue 18): a job fed by pushLiveAudio, ended by endLive
+  startLive: job(
+    'verify',
+    'Start scoring microphone audio as it arrives: verify against `speaker`, or identify when it is left out. Feed it with pushLiveAudio, end it with endLive (or cancelJob).',
+    z.object({ speaker: SpeakerName.optional(), top: z.number().int().min(1).max(20).default(3) }).strict(),
+    LiveUpdate,
+    LiveUpdate,
+  ),
+  pushLiveAudio: call(
+    'verify',
+    'Add audio to a live session: 16-bit little-endian PCM, 16 kHz mono. Its updates arrive as the job\'s progress events.',
+    z.object({ jobId: z.string().min(1).max(100), pcm: Bytes }).strict(),
+    z.object({ decided: z.boolean() }),
+  ),
+  endLive: call(
+    'verify',
+    'End a live session: the final update (and the decision, if not reached before) arrives as the job\'s result.',
+    z.object({ jobId: z.string().min(1).max(100) }).strict(),
+    z.object({ ended: z.boolean() }),
+  ),
+
   // calibrate
   calibrate: call(
     'calibrate',
@@ -382,11 +423,13 @@ export type Result<K extends JobOpName> = z.output<Contract[K]['result']>;
 /** Every response crosses the boundary in one of these, so error codes survive any transport. */
 export type Envelope<T = unknown> = { ok: true; value: T } | { ok: false; error: ApiErrorPayload };
 
-/** Events streamed for job ops; one channel for all jobs. */
-export type JobEvent<K extends JobOpName = JobOpName> =
-  | { jobId: string; op: K; type: 'progress'; progress: Progress<K> }
-  | { jobId: string; op: K; type: 'done'; result: Result<K> }
-  | { jobId: string; op: K; type: 'failed'; error: ApiErrorPayload };
+/** Events streamed for job ops; one channel for all jobs (distributed over the ops, so `op` narrows the rest). */
+export type JobEvent<K extends JobOpName = JobOpName> = K extends JobOpName
+  ?
+      | { jobId: string; op: K; type: 'progress'; progress: Progress<K> }
+      | { jobId: string; op: K; type: 'done'; result: Result<K> }
+      | { jobId: string; op: K; type: 'failed'; error: ApiErrorPayload }
+  : never;
 
 /** The typed object the renderer sees as `window.voxprint`, whatever the transport. */
 export type VoxprintApi = { [K in OpName]: (req: Req<K>) => Promise<Res<K>> } & {

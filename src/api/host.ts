@@ -18,6 +18,8 @@ export type EngineLike = Pick<
   | 'enroll'
   | 'verify'
   | 'identify'
+  | 'liveVerify'
+  | 'liveIdentify'
   | 'rename'
   | 'remove'
   | 'exportProfile'

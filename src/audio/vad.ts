@@ -74,17 +74,20 @@ export function frameEnergiesDb(samples: Float32Array, frameLen: number): Float6
   return out;
 }
 
-/** Second-order Butterworth section (RBJ cookbook), run in place over `x`. */
-function biquad(x: Float32Array, rate: number, freq: number, type: 'lowpass' | 'highpass'): void {
+/** Coefficients of a second-order Butterworth section (RBJ cookbook), a0 normalised to 1. */
+export function biquadCoefficients(rate: number, freq: number, type: 'lowpass' | 'highpass'): { b0: number; b1: number; b2: number; a1: number; a2: number } {
   const w = (2 * Math.PI * Math.min(freq, rate * 0.45)) / rate;
   const alpha = Math.sin(w) / Math.SQRT2;
   const cos = Math.cos(w);
   const a0 = 1 + alpha;
   const b1 = (type === 'lowpass' ? 1 - cos : -(1 + cos)) / a0;
   const b0 = b1 / (type === 'lowpass' ? 2 : -2);
-  const b2 = b0;
-  const a1 = (-2 * cos) / a0;
-  const a2 = (1 - alpha) / a0;
+  return { b0, b1, b2: b0, a1: (-2 * cos) / a0, a2: (1 - alpha) / a0 };
+}
+
+/** Second-order Butterworth section, run in place over `x`. */
+function biquad(x: Float32Array, rate: number, freq: number, type: 'lowpass' | 'highpass'): void {
+  const { b0, b1, b2, a1, a2 } = biquadCoefficients(rate, freq, type);
   let x1 = 0;
   let x2 = 0;
   let y1 = 0;

@@ -25,6 +25,8 @@ export function formatBench(r: BenchResult): string {
   row('identify, 10,000 profiles, ms', `${num(r.identify10kMs)} cpu`, `index build ${num(r.identify10kBuildMs)} ms (once per store change)`);
   row('training, utt/s', `${num(r.trainUttPerSec)} cpu`, `wall ${num(r.trainUttPerSecWall)}; epoch ${num(r.trainEpochSec)} s; peak RSS ${num(r.trainPeakRssMb)} MB`);
   L.push(`  recipe: ${r.trainRecipe}`);
+  row('live: per 0.5 s of new audio, ms', `${num(r.live.updateCpuMsPer05s)} cpu`, `p95 ${num(r.live.updateCpuMsPer05sP95)}; wall ${num(r.live.updateWallMsPer05s)} (target 5)`);
+  row('live: last chunk -> final decision, ms', `${num(r.live.finalMs)} wall`, `cpu ${num(r.live.finalCpuMs)}; p95 ${num(r.live.finalMsP95)} (target 50)`);
   L.push('');
   L.push('Embedding per backend (3 s clip, child process each):');
   for (const b of r.backends) {

@@ -15,6 +15,7 @@ import type { ChildJob } from './child-entry';
 import { benchEmbedding, type EmbedFigures } from './embed';
 import { benchModel, crops3s, DEFAULT_DATA, DEFAULT_MODEL_DIR, speechOf, verifyFixture } from './fixtures';
 import { benchIdentify } from './identify';
+import { benchLive, type LiveFigures } from './live';
 import { loadAverage, machineInfo, roundTiming, sig, type MachineInfo, type Timing } from './measure';
 import type { TrainFigures } from './train';
 import { benchCliVerify, benchVerifyInProcess, enrollBenchSpeaker } from './verify';
@@ -137,6 +138,8 @@ export interface BenchResult {
   loadEnd: number;
   benchSeconds: number;
   timings: Record<string, Timing>;
+  /** Live scoring (src/live): CPU per 0.5 s update and last chunk -> final decision. */
+  live: LiveFigures;
 }
 
 function tfjsNodeInstalled(): boolean {
@@ -176,6 +179,8 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
       { clip3s: (await crops3s(data, 1))[0], clip30s: await speechOf(data, 30), batch: await crops3s(data, quick ? 8 : 32) },
       runs,
     );
+    log('live scoring');
+    const live = benchLive(model.embedder, await speechOf(data, 20), quick ? 3 : 9);
     const dim = model.embedder.dim;
     model.embedder.dispose();
 
@@ -284,6 +289,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
       loadStart: machine.loadStart,
       loadEnd,
       benchSeconds: r3((performance.now() - t0) / 1000),
+      live,
       timings: Object.fromEntries(
         Object.entries({
           embed3s: embed.timings.clip3s,

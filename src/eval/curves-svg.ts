@@ -31,6 +31,8 @@ export interface CurvesSvgOptions {
   columns?: number;
   panelWidth?: number;
   panelHeight?: number;
+  /** Label of the x axis (default "step"). */
+  xLabel?: string;
 }
 
 const r2 = (v: number) => Math.round(v * 100) / 100;
@@ -71,7 +73,7 @@ export function renderCurvesSvg(series: CurveSeries[], panels: CurvePanel[], opt
     for (const t of x.ticks(5)) out.push(`<text x="${r2(x(t))}" y="${ph + 14}" text-anchor="middle">${esc(x.tickFormat(5)(t))}</text>`);
     out.push(`</g>`);
     out.push(`<rect width="${pw}" height="${ph}" fill="none" stroke="#888"/>`);
-    out.push(`<text x="${pw / 2}" y="${ph + 28}" text-anchor="middle" fill="#555">step</text>`);
+    out.push(`<text x="${pw / 2}" y="${ph + 28}" text-anchor="middle" fill="#555">${esc(opts.xLabel ?? 'step')}</text>`);
     series.forEach((s, si) => {
       const pts = s.points.filter((p) => Number.isFinite(p.values[panel.metric]));
       if (!pts.length) return;

@@ -6,7 +6,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { decodeAudioFile } from '../audio/decode';
-import { InvalidArgumentError } from '../errors';
+import { AudioDecodeError, InvalidArgumentError } from '../errors';
+import { computeMfcc } from '../features/mfcc';
+import { selectSpeech } from '../model/speech';
 import { telephone } from '../train/augment';
 import type { Embedder } from '../model/embedder';
 import { l2normalize } from '../speakers/scoring';
@@ -43,6 +45,8 @@ export interface EvaluateOptions {
   raw?: boolean;
   /** Pass every recording through a simulated channel first (model only): a stress test for channels the data lacks. */
   channel?: 'none' | 'telephone';
+  /** Model only: each test utterance is cut to its first this many seconds of speech. */
+  maxTestSeconds?: number;
 }
 
 export interface EvaluateResult extends EvalReport {
@@ -95,6 +99,20 @@ export async function systemEmbedFn(opts: EvaluateOptions, trials: Trial[]): Pro
   throw new InvalidArgumentError(`Unknown system "${String(opts.system)}"; use one of ${SYSTEMS.join(', ')}.`);
 }
 
+/** The model's embedding of a file's first `seconds` of speech (the same speech selection as embedSamples). */
+function truncatedEmbedFn(opts: EvaluateOptions, seconds: number): EmbedFn {
+  const m = opts.embedder;
+  if (opts.system !== 'model' || !m) throw new InvalidArgumentError('Truncating the test utterances (--max-test-seconds, --sweep) works with the model only, not with a baseline.');
+  if (!(seconds > 0)) throw new InvalidArgumentError(`--max-test-seconds must be a positive number of seconds, got ${seconds}.`);
+  return async (file) => {
+    const speech = selectSpeech((await decodeAudioFile(file)).samples);
+    const cut = speech.subarray(0, Math.round(seconds * m.featureConfig.sampleRate));
+    const f = computeMfcc(cut, m.featureConfig);
+    if (f.numFrames < 1) throw new AudioDecodeError('TOO_LITTLE_SPEECH', `${file}: too little audio to embed even one frame.`, { subject: file });
+    return { embedding: m.embedFeatures(f), speechSec: cut.length / m.featureConfig.sampleRate };
+  };
+}
+
 /** Scores a trial list end to end. Throws BAD_ARGUMENT / FILE_NOT_FOUND / NOT_ENOUGH_DATA / audio errors. */
 export async function evaluate(opts: EvaluateOptions): Promise<EvaluateResult> {
   const t0 = performance.now();
@@ -121,6 +139,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluateResult> {
   const model = opts.system === 'model' ? opts.embedder : undefined;
   const report = await runTrials(trials, {
     embed,
+    embedTest: opts.maxTestSeconds === undefined ? undefined : truncatedEmbedFn(opts, opts.maxTestSeconds),
     norm: asNorm,
     onProgress: opts.onProgress,
     signal: opts.signal,

@@ -31,6 +31,11 @@ export interface RunTrialsOptions {
   signal?: AbortSignal;
   /** Shared cache file -> embedding (pass one to reuse embeddings across lists). */
   cache?: Map<string, Embedding>;
+  /**
+   * Embeds the test side of each trial when given (e.g. truncated to its first seconds of
+   * speech), into a cache of its own; enrollment files still use `embed`.
+   */
+  embedTest?: EmbedFn;
   /** Score with the model's calibration: the report's scores become llrs. */
   calibration?: ScoreCalibration;
   /** The decision the system makes by default (the card's cosine threshold when uncalibrated). */
@@ -105,7 +110,13 @@ export async function runTrials(trials: Trial[], opts: RunTrialsOptions): Promis
     );
   const cache = opts.cache ?? new Map<string, Embedding>();
   const files = trialFiles(trials);
-  await embedAll(files, opts.embed, cache, { phase: 'embedding', onProgress: opts.onProgress, signal: opts.signal });
+  const testCache = opts.embedTest ? new Map<string, Embedding>() : cache;
+  if (opts.embedTest) {
+    const enrollFiles = [...new Set(trials.flatMap((t) => t.enroll))];
+    await embedAll(enrollFiles, opts.embed, cache, { phase: 'embedding enrollments', onProgress: opts.onProgress, signal: opts.signal });
+    const tests = [...new Set(trials.map((t) => t.test))];
+    await embedAll(tests, opts.embedTest, testCache, { phase: 'embedding tests', onProgress: opts.onProgress, signal: opts.signal });
+  } else await embedAll(files, opts.embed, cache, { phase: 'embedding', onProgress: opts.onProgress, signal: opts.signal });
 
   const enrollCache = new Map<string, Float32Array>();
   const enrollOf = (paths: string[]): Float32Array => {
@@ -141,7 +152,7 @@ export async function runTrials(trials: Trial[], opts: RunTrialsOptions): Promis
   const cosNon: number[] = [];
   for (const t of trials) {
     const e = enrollOf(t.enroll);
-    const x = cache.get(t.test)!;
+    const x = testCache.get(t.test)!;
     const c = cosine(e, vectorOf(x));
     let s = c;
     if (opts.norm) s = opts.norm.normalize(s, statsOf(e), statsOf(vectorOf(x)));

@@ -17,7 +17,8 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { chromiumMissingReason, launchChromium } from './chromium';
+import { chromiumMissingReason } from './chromium';
+import { openAppPage } from './page';
 import { ensureBuilt } from './build';
 import { concatToWav, DATA } from './fixtures';
 import { DEFAULT_MODEL, makeRandomModel, trainedModelPresent } from './model';
@@ -65,23 +66,7 @@ describe.skipIf(skip)('voxprint in Chromium over the real engine', () => {
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
-  async function openApp(micWav: string): Promise<Page> {
-    const browser = await launchChromium(micWav);
-    browsers.push(browser);
-    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
-    });
-    await page.addInitScript(() => {
-      const w = window as unknown as { __csp: string[] };
-      w.__csp = [];
-      document.addEventListener('securitypolicyviolation', (e) => w.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
-    });
-    await page.goto(web.bridge.launchUrl);
-    await page.getByRole('navigation', { name: 'Screens' }).waitFor();
-    return page;
-  }
+  const openApp = (micWav: string): Promise<Page> => openAppPage(web.bridge.launchUrl, micWav, browsers, problems);
 
   const nav = (page: Page, name: string) => page.getByRole('navigation').getByRole('button', { name, exact: false }).first().click();
   async function shot(page: Page, name: string): Promise<void> {

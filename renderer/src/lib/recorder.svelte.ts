@@ -35,6 +35,7 @@ export class Recorder {
   #chunks: Float32Array[] = [];
   #length = 0;
   #onAutoStop: (() => void) | null = null;
+  #onSamples: ((block: Float32Array) => void) | null = null;
 
   get devices(): InputDevice[] {
     return this.#devices;
@@ -74,8 +75,11 @@ export class Recorder {
     if (this.#deviceId && !this.#devices.some((d) => d.id === this.#deviceId)) this.#deviceId = '';
   }
 
-  /** Opens the chosen microphone and starts a take; `onAutoStop` runs if it hits the length cap. */
-  async start(onAutoStop?: () => void): Promise<void> {
+  /**
+   * Opens the chosen microphone and starts a take; `onAutoStop` runs if it hits the length cap,
+   * `onSamples` gets every block as it arrives (live scoring).
+   */
+  async start(onAutoStop?: () => void, onSamples?: (block: Float32Array) => void): Promise<void> {
     if (this.#recording || this.#starting) return;
     this.#starting = true;
     try {
@@ -103,6 +107,7 @@ export class Recorder {
       this.#node.port.onmessage = (ev: MessageEvent<Float32Array>) => this.#onBlock(ev.data);
       source.connect(this.#node);
       this.#onAutoStop = onAutoStop ?? null;
+      this.#onSamples = onSamples ?? null;
       this.#recording = true;
       void this.refreshDevices();
     } catch (e) {
@@ -117,6 +122,7 @@ export class Recorder {
     if (!this.#recording) return;
     this.#chunks.push(block);
     this.#length += block.length;
+    this.#onSamples?.(block);
     let sum = 0;
     let lo = 0;
     let hi = 0;
@@ -159,6 +165,7 @@ export class Recorder {
 
   async #close(): Promise<void> {
     this.#recording = false;
+    this.#onSamples = null;
     this.#levelDb = -90;
     this.#node?.port.close();
     this.#node?.disconnect();

@@ -7,6 +7,7 @@ import type { Feature, OpsOf } from '../contract';
 import type { Handlers } from '../dispatch';
 import type { AudioInput, CoreHost } from '../host';
 import { toModelCard, toSpeakerSummary, toTakeReport } from './adapt';
+import { liveHandlers } from './live';
 
 type FeatureHandlers<F extends Feature> = Pick<Handlers, OpsOf<F>>;
 
@@ -90,6 +91,7 @@ export function verifyHandlers(host: CoreHost): FeatureHandlers<'verify'> {
       const r = await host.engine().identify(audio(a), { top });
       return { ...r, candidates: r.candidates.map((c) => ({ speaker: c.speaker, score: c.score })) };
     },
+    ...liveHandlers(host),
   };
 }
 

@@ -11,7 +11,8 @@ import { defaultCacheDir, defaultStoreDir } from '../../speakers/home';
 import { ModelRegistry } from '../../model/registry';
 import { loadModel } from '../../model/io';
 import type { Embedder } from '../../model/embedder';
-import { choiceOption, intOption, type CommandSpec } from '../command';
+import { choiceOption, intOption, numberOption, type CommandSpec } from '../command';
+import { parseSweep, runSweep } from './eval-sweep';
 import { pct, table } from '../io';
 
 const LABELS: Record<SystemName, string> = {
@@ -81,12 +82,15 @@ export const evalCmd: CommandSpec = {
     limit: { type: 'string', value: 'N', help: 'use only the first N trials (quick checks)' },
     raw: { type: 'boolean', help: "score by plain cosine even when the model has a score calibration" },
     channel: { type: 'string', value: 'telephone', help: 'pass every recording through a simulated telephone channel first (model only)' },
+    'max-test-seconds': { type: 'string', value: 'S', help: 'cut every test utterance to its first S seconds of speech (enrollments stay whole)' },
+    sweep: { type: 'string', value: 'S1,S2,...', help: 'EER and minDCF for each test length (seconds of speech), plus the full length, e.g. 0.5,1,2,3,5' },
   },
   examples: [
     'voxprint eval --trials ../shared/data/dsp-dev.trials.txt',
     'voxprint eval --trials ../shared/data/libri-dev.trials.txt --compare --det libri-det.svg',
     'voxprint eval --trials ../shared/data/arabic-dev.trials.txt --baseline lda --json',
     'voxprint eval --trials ../shared/data/dsp-dev.trials.txt --norm as-norm',
+    'voxprint eval --trials ../shared/data/libri-dev.trials.txt --sweep 0.5,1,2,3,5',
   ],
   async run(ctx, v) {
     const trialsFile = v.trials as string | undefined;
@@ -101,6 +105,13 @@ export const evalCmd: CommandSpec = {
     if (det && fs.existsSync(det) && fs.statSync(det).isDirectory()) throw new InvalidArgumentError(`--det ${det} is a folder; give a file name.`);
     const root = v.root as string | undefined;
     if (root && !(fs.existsSync(root) && fs.statSync(root).isDirectory())) throw new InvalidArgumentError(`--root ${root} is not a folder.`);
+
+    const maxTestSeconds = numberOption('--max-test-seconds', v['max-test-seconds'], 0.05, 3600);
+    const sweep = parseSweep(v.sweep);
+    if ((maxTestSeconds !== undefined || sweep) && (baseline || v.compare))
+      throw new InvalidArgumentError('--max-test-seconds and --sweep evaluate the model; leave out --baseline and --compare.');
+    if (sweep && (maxTestSeconds !== undefined || det)) throw new InvalidArgumentError('--sweep runs its own lengths: leave out --max-test-seconds and --det.');
+    if (sweep) return runSweep(ctx, { trialsFile, root, norm, limit, splits: v.splits as string | undefined }, sweep);
 
     const systems: SystemName[] = v.compare ? ['model', ...BASELINES] : [baseline ?? 'model'];
     let embedder: Embedder | undefined;
@@ -122,6 +133,7 @@ export const evalCmd: CommandSpec = {
           limit,
           raw: v.raw === true,
           channel: system === 'model' ? channel : 'none',
+          maxTestSeconds,
           splitsFile: v.splits as string | undefined,
           cacheDir: defaultCacheDir(ctx.io.env),
           signal: ctx.signal,
@@ -151,6 +163,7 @@ export const evalCmd: CommandSpec = {
       text =
         head +
         `System: ${main.system === 'model' ? `model ${modelId ?? ''} (${modelDir})` : LABELS[main.system]}, ${SCORING[main.scoreKind]}${normText}${channel !== 'none' ? ', simulated telephone channel' : ''}\n` +
+        (maxTestSeconds !== undefined ? `Tests cut to their first ${maxTestSeconds} s of speech\n` : '') +
         `EER:    ${pct(main.eer)} (threshold at the EER ${main.eerThreshold.toFixed(4)})\n` +
         `minDCF: ${main.minDcf.toFixed(4)} (p_target 0.01)\n` +
         calibrationText(main);
@@ -167,6 +180,7 @@ export const evalCmd: CommandSpec = {
     const json = {
       ...summary(main, modelId),
       ...(embedder ? { modelDir } : {}),
+      ...(maxTestSeconds !== undefined ? { maxTestSeconds } : {}),
       ...(det ? { det: path.resolve(det) } : {}),
       ...(results.length > 1 ? { baselines: Object.fromEntries(results.slice(1).map((r) => [r.system, summary(r)])) } : {}),
     };

@@ -2,6 +2,7 @@ import type { CommandSpec } from '../command';
 import { intOption } from '../command';
 import { table } from '../io';
 import { requireFiles } from './files';
+import { checkStreamOptions, runLiveIdentify, runLiveVerify, STREAM_HELP, STREAM_OPTIONS } from './live';
 
 /** Exit code of a completed check whose answer is no: verify rejected, identify found no enrolled speaker. */
 export const EXIT_REJECTED = 3;
@@ -23,12 +24,20 @@ export const verify: CommandSpec = {
     "The score is the cosine similarity between the recording and the speaker's centroid, from -1 to 1; the speaker is accepted when it is at or above the threshold. " +
     'With a calibrated model (models/default is) the decision is made on the calibrated log-likelihood ratio, which also weighs the seconds of speech and how the channel makes voices alike: ' +
     'the threshold shown is the cosine this recording had to reach, and the probability is P(same speaker) at even prior odds. ' +
-    `Exit code 0 when accepted, ${EXIT_REJECTED} when rejected, 2 when the recording has too little speech to score (TOO_LITTLE_SPEECH) or another input error.`,
+    `Exit code 0 when accepted, ${EXIT_REJECTED} when rejected, 2 when the recording has too little speech to score (TOO_LITTLE_SPEECH) or another input error.` +
+    ' ' +
+    STREAM_HELP,
   minArgs: 2,
   maxArgs: 2,
-  options: {},
-  examples: ['voxprint verify "Anna Smith" test.wav', 'voxprint --json verify anna test.wav'],
-  async run(ctx, _values, [name, file]) {
+  options: { ...STREAM_OPTIONS },
+  examples: [
+    'voxprint verify "Anna Smith" test.wav',
+    'voxprint --json verify anna test.wav',
+    'voxprint --json verify anna test.wav --stream',
+    'arecord -f S16_LE -r 16000 -c 1 | voxprint verify anna - --stream',
+  ],
+  async run(ctx, values, [name, file]) {
+    if (checkStreamOptions(values)) return runLiveVerify(ctx, name, file, Boolean(values.realtime));
     requireFiles([file]);
     const engine = await ctx.engine();
     const r = await engine.verify(name, { path: file });
@@ -45,13 +54,16 @@ export const identify: CommandSpec = {
   name: 'identify',
   args: 'FILE',
   summary: 'Who among the enrolled speakers is speaking in FILE? Lists the closest speakers; "unknown" below the threshold.',
-  description: `Exit code 0 when an enrolled speaker reaches the threshold, ${EXIT_REJECTED} when none does (or none is enrolled), 2 when the recording has too little speech to score.`,
+  description:
+    `Exit code 0 when an enrolled speaker reaches the threshold, ${EXIT_REJECTED} when none does (or none is enrolled), 2 when the recording has too little speech to score. ` +
+    STREAM_HELP.replace('"score"', '"score", "best", "candidates"').replace('"accepted" and', '"accepted", "identified" and'),
   minArgs: 1,
   maxArgs: 1,
-  options: { top: { type: 'string', value: 'N', help: 'how many candidates to list (default 3)' } },
-  examples: ['voxprint identify mystery.wav', 'voxprint identify mystery.wav --top 5'],
+  options: { top: { type: 'string', value: 'N', help: 'how many candidates to list (default 3)' }, ...STREAM_OPTIONS },
+  examples: ['voxprint identify mystery.wav', 'voxprint identify mystery.wav --top 5', 'voxprint --json identify mystery.wav --stream'],
   async run(ctx, values, [file]) {
     const top = intOption('top', values.top, 1, 1000) ?? 3;
+    if (checkStreamOptions(values)) return runLiveIdentify(ctx, file, top, Boolean(values.realtime));
     requireFiles([file]);
     const engine = await ctx.engine();
     const r = await engine.identify({ path: file }, { top });
