@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { decodeAudioBytes, decodeAudioFile, type Audio } from './audio/decode';
 import { assessQuality, type QualityReport } from './audio/quality';
 import { encodeWav } from './audio/wav';
-import { initBackend, type BackendName } from './backend';
+import { ensureBackend, type BackendName } from './backend';
 import { AudioDecodeError, InvalidArgumentError, ModelError, VoxprintError } from './errors';
 import { computeEer, detCurve } from './eval/metrics';
 import { adviseThreshold, validationPoints, type ThresholdAdvice } from './eval/store-threshold';
@@ -175,7 +175,7 @@ export class Engine {
    * no model is installed, unless `allowMissingModel`; StoreError for an unusable store.
    */
   static async open(opts: EngineOptions = {}): Promise<Engine> {
-    const backend = await initBackend();
+    const backend = await ensureBackend();
     const storeDir = opts.storeDir ?? defaultStoreDir();
     // Without --model: the version chosen in this store (voxprint models use), else the built-in one.
     const modelDir = path.resolve(opts.modelDir ?? new ModelRegistry({ storeDir, builtinDir: defaultModelDir() }).activeDir());

@@ -6,7 +6,7 @@
  * in words, without a stack trace); 3 verify rejected / identify found nobody (EXIT_REJECTED);
  * 1 internal error; 130 cancelled with Ctrl-C.
  */
-import { initBackend, nodeBackendUnavailableReason, tf } from '../backend';
+import { ensureBackend, nodeBackendUnavailableReason, tf } from '../backend';
 import { Engine } from '../engine';
 import { isUserError, VoxprintError } from '../errors';
 import pkg from '../../package.json';
@@ -45,7 +45,7 @@ function mainHelp(): string {
 }
 
 async function versionText(json: boolean): Promise<{ text: string; obj: object }> {
-  const backend = await initBackend();
+  const backend = await ensureBackend();
   const obj = {
     version: pkg.version,
     backend,

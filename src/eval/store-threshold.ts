@@ -17,7 +17,7 @@
  * same rule takes calibrated log-likelihood ratios, given an LLR prior and `nearDuplicate`).
  * The renderer imports it too.
  */
-import { computeEer } from "./metrics";
+import { computeEer } from './metrics';
 
 /** Weight of the prior, in target trials: 30 same-speaker trials move the threshold half-way. */
 export const PRIOR_TRIALS = 30;
@@ -79,46 +79,25 @@ export interface AdviceOptions {
 }
 
 /** Rates at a threshold; a trial is accepted when its score >= threshold. */
-export function ratesAt(
-  threshold: number,
-  targets: readonly number[],
-  nontargets: readonly number[],
-): Rates {
-  const far = nontargets.length
-    ? nontargets.filter((s) => s >= threshold).length / nontargets.length
-    : 0;
-  const frr = targets.length
-    ? targets.filter((s) => s < threshold).length / targets.length
-    : 0;
+export function ratesAt(threshold: number, targets: readonly number[], nontargets: readonly number[]): Rates {
+  const far = nontargets.length ? nontargets.filter((s) => s >= threshold).length / nontargets.length : 0;
+  const frr = targets.length ? targets.filter((s) => s < threshold).length / targets.length : 0;
   return { far, frr };
 }
 
 /** The model's validation EER points from its card's `evaluation` (entries named validation/...). */
-export function validationPoints(
-  evaluation: Record<
-    string,
-    { eer?: number; eerThreshold?: number } | undefined
-  >,
-): ValidationPoint[] {
+export function validationPoints(evaluation: Record<string, { eer?: number; eerThreshold?: number } | undefined>): ValidationPoint[] {
   return Object.entries(evaluation)
-    .filter(
-      ([k, v]) =>
-        k.startsWith("validation/") &&
-        typeof v?.eer === "number" &&
-        typeof v?.eerThreshold === "number",
-    )
+    .filter(([k, v]) => k.startsWith('validation/') && typeof v?.eer === 'number' && typeof v?.eerThreshold === 'number')
     .map(([k, v]) => ({
-      name: k.slice("validation/".length),
+      name: k.slice('validation/'.length),
       eer: v!.eer!,
       threshold: v!.eerThreshold!,
     }));
 }
 
 /** Bounds on a validation set's rates at `t`, from its EER point: above it fewer false accepts, more false rejects. */
-export function validationRates(
-  t: number,
-  p: ValidationPoint,
-): ValidationRates {
+export function validationRates(t: number, p: ValidationPoint): ValidationRates {
   const at = Math.abs(t - p.threshold) < 1e-9;
   const above = t > p.threshold;
   const below: [number, number] = [0, p.eer];
@@ -131,12 +110,7 @@ export function validationRates(
 }
 
 /** The threshold to recommend for these leave-one-out trials; see the file comment for the rule. */
-export function adviseThreshold(
-  targets: readonly number[],
-  nontargets: readonly number[],
-  prior: number,
-  opts: AdviceOptions = {},
-): ThresholdAdvice {
+export function adviseThreshold(targets: readonly number[], nontargets: readonly number[], prior: number, opts: AdviceOptions = {}): ThresholdAdvice {
   const nT = targets.length;
   const nN = nontargets.length;
   const reasons: string[] = [];
@@ -145,9 +119,7 @@ export function adviseThreshold(
   const nearDup = opts.nearDuplicate ?? NEAR_DUPLICATE_COSINE;
   const nearDuplicates = targets.filter((s) => s > nearDup).length;
   if (nT === 0 || nN === 0) {
-    reasons.push(
-      "There are no same-speaker or no different-speaker trials: the model's validated threshold is kept.",
-    );
+    reasons.push("There are no same-speaker or no different-speaker trials: the model's validated threshold is kept.");
     return {
       threshold: prior,
       prior,
@@ -166,11 +138,8 @@ export function adviseThreshold(
   }
   const lowTarget = Math.min(...targets);
   const highNon = Math.max(...nontargets);
-  const gap: [number, number] | null =
-    lowTarget > highNon ? [highNon, lowTarget] : null;
-  const fromTrials = gap
-    ? (gap[0] + gap[1]) / 2
-    : computeEer(targets, nontargets).threshold;
+  const gap: [number, number] | null = lowTarget > highNon ? [highNon, lowTarget] : null;
+  const fromTrials = gap ? (gap[0] + gap[1]) / 2 : computeEer(targets, nontargets).threshold;
   const weight = nT / (nT + PRIOR_TRIALS);
   let threshold = prior + weight * (fromTrials - prior);
   if (gap) {
@@ -180,21 +149,18 @@ export function adviseThreshold(
   if (nT < MIN_TARGET_TRIALS || nN < MIN_NONTARGET_TRIALS)
     reasons.push(
       `Only ${nT} same-speaker and ${nN} different-speaker trials (at least ${MIN_TARGET_TRIALS} and ${MIN_NONTARGET_TRIALS} are needed for a figure to lean on): ` +
-        "enroll more takes, or more speakers.",
+        'enroll more takes, or more speakers.',
     );
   if (nearDuplicates > 0)
     reasons.push(
       `${nearDuplicates} same-speaker trial(s) score above ${nearDup}: those takes are (nearly) the same recording, which makes the speaker look easier to recognise than they are. ` +
-        "Record each take separately, saying something different.",
+        'Record each take separately, saying something different.',
     );
   notes.push(
-    "Takes recorded in one sitting score higher with each other than with a recording made on another day, so these trials flatter the same-speaker scores; " +
+    'Takes recorded in one sitting score higher with each other than with a recording made on another day, so these trials flatter the same-speaker scores; ' +
       `the threshold stays close to the model's validated ${prior.toFixed(3)} until there are many trials (weight of these trials: ${Math.round(100 * weight)} %).`,
   );
-  if (validation.length === 0)
-    notes.push(
-      "The model's card records no validation trials, so the rates there are unknown.",
-    );
+  if (validation.length === 0) notes.push("The model's card records no validation trials, so the rates there are unknown.");
   return {
     threshold,
     prior,
@@ -216,6 +182,6 @@ export function adviseThreshold(
 export function boundText(b: [number, number], digits = 1): string {
   const p = (x: number) => `${(100 * x).toFixed(digits)} %`;
   if (b[0] === b[1]) return p(b[0]);
-  if (b[0] <= 0 && b[1] >= 1) return "not recorded";
+  if (b[0] <= 0 && b[1] >= 1) return 'not recorded';
   return b[1] >= 1 ? `at least ${p(b[0])}` : `at most ${p(b[1])}`;
 }

@@ -29,10 +29,10 @@ export interface Sandbox {
   dir: string;
   store: string;
   env: NodeJS.ProcessEnv;
-  /** Runs voxprint with `--store STORE` in front of `args`. */
-  vox(args: string[], timeoutMs?: number): Promise<Run>;
+  /** Runs voxprint with `--store STORE` in front of `args`; `extraEnv` adds to its environment. */
+  vox(args: string[], timeoutMs?: number, extraEnv?: NodeJS.ProcessEnv): Promise<Run>;
   /** The same with --json: checks that stdout is exactly one JSON object and returns it. */
-  json<T = Record<string, unknown>>(args: string[], timeoutMs?: number): Promise<{ code: number | null; obj: T; stderr: string }>;
+  json<T = Record<string, unknown>>(args: string[], timeoutMs?: number, extraEnv?: NodeJS.ProcessEnv): Promise<{ code: number | null; obj: T; stderr: string }>;
   cleanup(): void;
 }
 
@@ -48,9 +48,13 @@ export function sandbox(prefix: string): Sandbox {
   const store = join(dir, 'store');
   const env: NodeJS.ProcessEnv = { ...process.env, VOXPRINT_CACHE: join(dir, 'cache'), NO_COLOR: '1' };
   for (const k of ['VOXPRINT_MODEL', 'VOXPRINT_HOME', 'VOXPRINT_NO_BUNDLE', 'VOXPRINT_DEBUG']) delete env[k];
-  const vox = (args: string[], timeoutMs = 120_000) =>
+  const vox = (args: string[], timeoutMs = 120_000, extraEnv: NodeJS.ProcessEnv = {}) =>
     new Promise<Run>((res, rej) => {
-      const child = spawn(process.execPath, [join(ROOT, 'bin', 'voxprint.js'), '--store', store, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [join(ROOT, 'bin', 'voxprint.js'), '--store', store, ...args], {
+        cwd: ROOT,
+        env: { ...env, ...extraEnv },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -67,8 +71,8 @@ export function sandbox(prefix: string): Sandbox {
     store,
     env,
     vox,
-    async json<T>(args: string[], timeoutMs?: number) {
-      const r = await vox(['--json', ...args], timeoutMs);
+    async json<T>(args: string[], timeoutMs?: number, extraEnv?: NodeJS.ProcessEnv) {
+      const r = await vox(['--json', ...args], timeoutMs, extraEnv);
       let obj: unknown;
       try {
         obj = JSON.parse(r.stdout);

@@ -208,6 +208,13 @@ describe.sequential('every README command, as a fresh process each', () => {
     expect(e.code, e.stderr).toBe(0);
   });
 
+  it('a runtime that cannot start is a BACKEND_UNAVAILABLE error, never a broken model folder', async () => {
+    const r = await box.json(['embed', libri(BEN, 5)], undefined, { VOXPRINT_BACKEND: 'no-such-backend' });
+    expectUserError(r, 'BACKEND_UNAVAILABLE');
+    expect(JSON.stringify(r.obj)).not.toMatch(/MODEL_FORMAT|re-copy the model/i);
+    expect(JSON.stringify(r.obj)).toMatch(/VOXPRINT_BACKEND=wasm/);
+  });
+
   it('remove --purge, and the store reloads clean', async () => {
     const p = await box.json<{ removed: string; purged: boolean }>(['remove', 'Catherine', '--purge']);
     expect(p.code, p.stderr).toBe(0);
