@@ -11,8 +11,10 @@
  *   blunt the llrs of the other conditions.
  * - The feature set and the cohort's top-k are chosen by speaker-disjoint two-fold
  *   cross-validation on these trials (mean Cllr over corpus x condition groups); the decision
- *   threshold is the llr where the group-weighted false-accept rate is --far (default 1%).
- *   Flags: --data DIR (default ../shared/data), --far F, --per-corpus N (trial speakers, default 60)
+ *   threshold is the llr where the group-weighted false-accept rate is the strictest target of
+ *   0.5/1/2/3/5% whose group-weighted false-reject rate there is at most --max-frr (default 15%),
+ *   or --far F when given.
+ *   Flags: --data DIR (default ../shared/data), --far F, --max-frr F, --per-corpus N (default 60)
  */
 import { join } from 'node:path';
 import { existsSync, readFileSync } from 'node:fs';
@@ -47,7 +49,11 @@ if (!dir) {
   process.exit(2);
 }
 const DATA = flag('--data') ?? '../shared/data';
-const FAR = Number(flag('--far') ?? 0.01);
+/** The false-accept targets the default decision may take, strictest first. */
+const FAR_GRID = [0.005, 0.01, 0.02, 0.03, 0.05];
+/** Without --far: the strictest target of FAR_GRID whose group-weighted false-reject rate on these trials is at most this. */
+const MAX_FRR = Number(flag('--max-frr') ?? 0.15);
+const FORCED_FAR = flag('--far') === undefined ? undefined : Number(flag('--far'));
 const PER_CORPUS = Number(flag('--per-corpus') ?? 60);
 const COHORT_PER_CORPUS = 100;
 /** Target trials per speaker: at least 8, and enough for ~200 per corpus when a corpus has few held-out speakers. */
@@ -213,10 +219,11 @@ async function main(): Promise<void> {
   const fitted = fitCalibration(trials, best!.features);
   const llr = trials.map((t) => applyCalibration(fitted, t));
   const cosineOnly = fitCalibration(trials, ['cosine']);
+  const FAR = FORCED_FAR ?? FAR_GRID.find((f) => thresholdForWeightedFar(trials, llr, f).falseRejectRate <= MAX_FRR) ?? FAR_GRID[FAR_GRID.length - 1];
   const thr = thresholdForWeightedFar(trials, llr, FAR);
   const d = describe(trials, llr, thr.threshold);
   console.log(`chosen: top-k ${best!.k} [${best!.features.join(', ')}], weights ${fitted.weights.map((w) => w.toFixed(3)).join(' ')} bias ${fitted.bias.toFixed(3)}`);
-  for (const f of [0.005, 0.01, 0.02, 0.03, 0.05]) {
+  for (const f of FAR_GRID) {
     const x = thresholdForWeightedFar(trials, llr, f);
     const dd = describe(trials, llr, x.threshold);
     const worst = Object.values(dd.byGroup).reduce((a, g) => Math.max(a, g.falseRejectRate), 0);
@@ -244,7 +251,9 @@ async function main(): Promise<void> {
     decision: {
       llrThreshold: thr.threshold,
       targetFalseAcceptRate: FAR,
-      method: `llr at which the false-accept rate is ${(100 * FAR).toFixed(1)}% on the calibration trials (held-out train speakers, every corpus and channel condition weighing the same; never dev)`,
+      method:
+        `llr at which the false-accept rate is ${(100 * FAR).toFixed(1)}% on the calibration trials (held-out train speakers, every corpus and channel condition weighing the same; never dev)` +
+        (FORCED_FAR === undefined ? `: the strictest of ${FAR_GRID.map((f) => `${100 * f}%`).join(', ')} whose false-reject rate there is at most ${100 * MAX_FRR}%` : ''),
     },
     fit: {
       trials: trials.length,

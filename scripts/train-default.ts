@@ -15,7 +15,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { initBackend, currentBackend } from '../src/backend';
 import { loadModel, saveModel, type ModelCard } from '../src/model';
-import { CANDIDATE_MEMBERS, DEFAULT_ENSEMBLE_RECIPE, DEFAULT_ID, DEFAULT_MEMBERS, DEFAULT_MEMBERS_CHOICE, DEFAULT_RECIPE, NEXT_RECIPE, PER_DOMAIN_RECIPE } from '../src/train/default-recipe';
+import { DEFAULT_ENSEMBLE_RECIPE, DEFAULT_ID, DEFAULT_MEMBERS, DEFAULT_MEMBERS_CHOICE, DEFAULT_RECIPE, NEXT_RECIPE, PER_DOMAIN_RECIPE } from '../src/train/default-recipe';
 import { train, trainedModelCard, trainInWorker, type TrainEvent } from '../src/train';
 import { evalBaselines, evalDev, evaluationRecords, type DevResult } from './eval-dev';
 import { buildEnsemble } from './ensemble';
@@ -154,7 +154,7 @@ function parseFlags(argv: string[]) {
   const tweaks = { ...num('--seed'), ...num('--average-from'), ...num('--select-from'), ...set };
   const base: keyof typeof SINGLE_RECIPES = argv.includes('--next') ? 'next' : argv.includes('--per-domain') ? 'per-domain' : 'default';
   const single = base !== 'default' || argv.includes('--single') || Object.keys(tweaks).length > 0;
-  return { out: val('--out') ?? 'models/default', base, tweaks, single, compose: argv.includes('--compose'), candidate: argv.includes('--candidate') };
+  return { out: val('--out') ?? 'models/default', base, tweaks, single, compose: argv.includes('--compose') };
 }
 
 function logEvent(e: TrainEvent, tag = ''): void {
@@ -170,7 +170,7 @@ function logDev(dev: DevResult[]): void {
   for (const d of dev) console.log(`${d.list}: EER ${pct(d.eer)}% minDCF ${d.minDcf.toFixed(3)} (floor ${FLOORS[d.list]}%)`);
 }
 
-let MEMBERS_DIR = join('.cache', 'members');
+const MEMBERS_DIR = join('.cache', 'members');
 
 /** Trains DEFAULT_MEMBERS side by side, one worker thread each; returns their runs and the wall time in minutes. */
 async function trainMembers(members: typeof DEFAULT_MEMBERS): Promise<{ runs: { dir: string; run: Run }[]; wall: number }> {
@@ -223,11 +223,10 @@ async function main(): Promise<void> {
   } else {
     // The members train side by side, one worker thread (and core) each, into .cache/members/;
     // --compose skips the training and recomposes the members of the last run (card/README changes).
-    if (flags.candidate) MEMBERS_DIR = join('.cache', 'members-candidate');
     const saved = join(MEMBERS_DIR, 'runs.json');
     const { runs, wall } = flags.compose
       ? (JSON.parse(readFileSync(saved, 'utf8')) as { runs: { dir: string; run: Run }[]; wall: number })
-      : await trainMembers(flags.candidate ? CANDIDATE_MEMBERS : DEFAULT_MEMBERS);
+      : await trainMembers(DEFAULT_MEMBERS);
     if (!flags.compose) writeFileSync(saved, JSON.stringify({ runs, wall }));
     console.log(`members trained in ${wall.toFixed(1)} min`);
     const members = await Promise.all(runs.map((r) => loadModel(r.dir)));

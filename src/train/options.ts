@@ -42,6 +42,11 @@ export const TrainOptionsSchema = z.object({
    * and reported). A small validation set can crown an undertrained early checkpoint by noise.
    */
   selectFrom: z.number().int().positive().default(1),
+  /**
+   * Stop after this epoch while keeping the learning-rate schedule of `epochs` (what a run cut
+   * short by `maxSeconds` did, made reproducible).
+   */
+  stopAfterEpoch: z.number().int().positive().optional(),
   /** Stop after this many epochs without a better validation EER. */
   patience: z.number().int().positive().default(6),
   /** Speed-perturbation factors; each factor other than 1 makes new speakers. */

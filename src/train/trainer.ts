@@ -288,7 +288,8 @@ export async function train(input: TrainOptionsInput, onEvent: (e: TrainEvent) =
   const summed: number[] = [];
   let averaged: AveragedWeights | undefined;
   try {
-    for (let epoch = 1; epoch <= o.epochs; epoch++) {
+    const lastEpoch = Math.min(o.epochs, o.stopAfterEpoch ?? o.epochs);
+    for (let epoch = 1; epoch <= lastEpoch; epoch++) {
       let lossSum = 0;
       let activeSum = 0;
       let collapseSum = 0;
@@ -327,7 +328,7 @@ export async function train(input: TrainOptionsInput, onEvent: (e: TrainEvent) =
       checkCancel(signal);
       // Without validation speakers (tiny user data sets) the last epoch is the model.
       const v = valSet.trials.length ? validate(embedder, valSet) : noValidation();
-      const isBest = (epoch >= o.selectFrom && v.meanEer <= best.eer) || !valSet.trials.length || (best.epoch < 0 && (epoch === o.epochs || stoppedByTime));
+      const isBest = (epoch >= o.selectFrom && v.meanEer <= best.eer) || !valSet.trials.length || (best.epoch < 0 && (epoch === lastEpoch || stoppedByTime));
       if (isBest) {
         tf.dispose(best.weights);
         best = { eer: v.meanEer, epoch, weights: embedder.model.getWeights().map((w) => w.clone()) };

@@ -182,6 +182,20 @@ describe('train', () => {
     r.embedder.dispose();
   });
 
+  it('stopAfterEpoch ends the run early on the schedule of the full run (a time-cut run, reproducible)', async () => {
+    const lrs = (events: TrainEvent[]) => events.flatMap((e) => (e.type === 'step' ? [e.lr] : []));
+    const full: TrainEvent[] = [];
+    const cut: TrainEvent[] = [];
+    const a = await train({ ...tiny, epochs: 3 }, (e) => full.push(e));
+    const b = await train({ ...tiny, epochs: 3, stopAfterEpoch: 1 }, (e) => cut.push(e));
+    expect(b.history.length).toBe(1);
+    expect(b.steps).toBe(tiny.stepsPerEpoch);
+    expect(b.stoppedByTime).toBe(false);
+    expect(lrs(cut)).toEqual(lrs(full).slice(0, tiny.stepsPerEpoch));
+    a.embedder.dispose();
+    b.embedder.dispose();
+  });
+
   it('rejects invalid options with a message naming the option', async () => {
     await expect(train({ ...tiny, p: 1 })).rejects.toThrow(/p:/);
   });
