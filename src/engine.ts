@@ -10,7 +10,6 @@
  * identify, enroll --append and calibrate, or all at once by `reembedStale`).
  */
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { decodeAudioBytes, decodeAudioFile, type Audio } from './audio/decode';
 import { assessQuality, type QualityReport } from './audio/quality';
 import { encodeWav } from './audio/wav';
@@ -21,6 +20,7 @@ import { loadModel } from './model/io';
 import { embedRecordings, ModelRegistry } from './model/registry';
 import type { Embedder } from './model/embedder';
 import type { ModelCard } from './model/card';
+import { defaultModelDir } from './model-dir';
 import { centroidOf } from './speakers/codec';
 import { defaultStoreDir } from './speakers/home';
 import { normalizeName } from './speakers/names';
@@ -127,11 +127,7 @@ export const MIN_ENROLL_SPEECH_SEC = 1.5;
 /** What a good profile has; the app's enrollment progress aims at it. */
 export const RECOMMENDED_SPEECH_SEC = 20;
 
-/** models/default of this package (the source tree's, or next to a bundle's parent folder). */
-export function defaultModelDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.VOXPRINT_MODEL) return path.resolve(env.VOXPRINT_MODEL);
-  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'models', 'default');
-}
+export { defaultModelDir } from './model-dir';
 
 const QUALITY_CODES: Record<string, TakeIssueCode> = {
   'no-voice': 'no_voice',

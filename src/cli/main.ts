@@ -5,8 +5,9 @@
  * Exit codes: 0 ok; 2 bad input or usage (a VoxprintError a user can fix; its message is printed
  * in words, without a stack trace); 1 internal error; 130 cancelled with Ctrl-C.
  */
-import { initBackend, nodeBackendUnavailableReason, tf } from '../backend';
-import { Engine } from '../engine';
+import { plannedBackend, tfjsVersion } from '../backend-plan';
+import { enableCompileCache, skipUnusedTfjsPackages } from '../compile-cache';
+import type { Engine } from '../engine';
 import { isUserError, VoxprintError } from '../errors';
 import pkg from '../../package.json';
 import { asVoxprintError, findCommand, GLOBAL_OPTIONS, optionLines, parseCommandArgs, renderCommandHelp, type CommandSpec, type Ctx } from './command';
@@ -42,18 +43,13 @@ function mainHelp(): string {
   ].join('\n');
 }
 
-async function versionText(json: boolean): Promise<{ text: string; obj: object }> {
-  const backend = await initBackend();
-  const obj = {
-    version: pkg.version,
-    backend,
-    tfjs: tf.version.tfjs,
-    node: process.version,
-    ...(backend !== 'tensorflow' && nodeBackendUnavailableReason ? { tfjsNodeUnavailable: nodeBackendUnavailableReason } : {}),
-  };
-  void json;
-  const why = backend !== 'tensorflow' && nodeBackendUnavailableReason ? ` (tfjs-node not loaded: ${nodeBackendUnavailableReason})` : '';
-  return { text: `voxprint ${pkg.version}\ntfjs ${tf.version.tfjs}, backend ${backend}${why}\nnode ${process.version}\n`, obj };
+// Answered without loading tfjs (src/backend-plan.ts): the backend a command would use.
+function versionText(env: NodeJS.ProcessEnv): { text: string; obj: object } {
+  const { backend, tfjsNodeUnavailable } = plannedBackend(env);
+  const tfjs = tfjsVersion();
+  const obj = { version: pkg.version, backend, tfjs, node: process.version, ...(tfjsNodeUnavailable ? { tfjsNodeUnavailable } : {}) };
+  const why = tfjsNodeUnavailable ? ` (tfjs-node not used: ${tfjsNodeUnavailable})` : '';
+  return { text: `voxprint ${pkg.version}\ntfjs ${tfjs}, backend ${backend}${why}\nnode ${process.version}\n`, obj };
 }
 
 /** Runs one command line; resolves to the exit code. */
@@ -64,6 +60,11 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   const onSigint = () => abort.abort();
   process.once('SIGINT', onSigint);
   const progress = new ProgressBar(io);
+  // Not inside a test runner's process: both patch Node's module loader for the process.
+  if (!io.env.VITEST) {
+    enableCompileCache(io.env);
+    skipUnusedTfjsPackages();
+  }
   try {
     const at = findCommand(argv);
     const name = at >= 0 ? argv[at] : undefined;
@@ -79,7 +80,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     const { values, positionals } = parseCommandArgs(cmd, rest);
     json = Boolean(values.json);
     if (values.version) {
-      const v = await versionText(json);
+      const v = versionText(io.env);
       io.stdout(json ? JSON.stringify(v.obj, null, 2) + '\n' : v.text);
       return 0;
     }
@@ -98,6 +99,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       progress,
       signal: abort.signal,
       async engine(opts = {}) {
+        // Loaded here, not at start: it pulls in tfjs, which --help and --version never need.
+        const { Engine } = await import('../engine');
         const e = await Engine.open({ storeDir, modelDir, allowMissingModel: opts.model === false });
         engines.push(e);
         for (const p of e.store.problems)

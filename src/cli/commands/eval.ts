@@ -1,15 +1,12 @@
 /** `voxprint eval`: EER, minDCF and DET of the model and/or the baselines on a trial list. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { initBackend } from '../../backend';
-import { defaultModelDir } from '../../engine';
 import { InvalidArgumentError } from '../../errors';
 import { renderDetSvg } from '../../eval/det-svg';
-import { evaluate, type EvaluateResult, type SystemName } from '../../eval/evaluate';
-import { BASELINES } from '../../eval/baselines';
+import type { EvaluateResult, SystemName } from '../../eval/evaluate';
+import { BASELINES } from '../../eval/baseline-names';
 import { writeFileAtomic } from '../../speakers/atomic';
 import { defaultCacheDir } from '../../speakers/home';
-import { loadModel } from '../../model/io';
 import type { Embedder } from '../../model/embedder';
 import { choiceOption, intOption, type CommandSpec } from '../command';
 import { pct, table } from '../io';
@@ -80,6 +77,13 @@ export const evalCmd: CommandSpec = {
 
     const systems: SystemName[] = v.compare ? ['model', ...BASELINES] : [baseline ?? 'model'];
     let embedder: Embedder | undefined;
+    // Loaded here, not at start: these pull in tfjs, which `voxprint --help` never needs.
+    const [{ initBackend }, { defaultModelDir }, { loadModel }, { evaluate }] = await Promise.all([
+      import('../../backend'),
+      import('../../engine'),
+      import('../../model/io'),
+      import('../../eval/evaluate'),
+    ]);
     if (systems.includes('model')) {
       await initBackend();
       embedder = await loadModel(path.resolve(ctx.modelDir ?? defaultModelDir(ctx.io.env)));
