@@ -5,6 +5,8 @@
  * Exit codes: 0 ok; 2 bad input or usage (a VoxprintError a user can fix; its message is printed
  * in words, without a stack trace); 1 internal error; 130 cancelled with Ctrl-C.
  */
+// First: zod then builds no parser code at run time, which a one-shot command never pays back.
+import '../api/zod-jitless';
 import { plannedBackend, tfjsVersion } from '../backend-plan';
 import { enableCompileCache, skipUnusedTfjsPackages } from '../compile-cache';
 import type { Engine } from '../engine';
