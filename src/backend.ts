@@ -9,10 +9,10 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { BackendError } from './errors';
+import type { BackendName } from './backend-plan';
 
 export { tf };
-
-export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+export type { BackendName };
 
 let chosen: Promise<BackendName> | undefined;
 

@@ -11,7 +11,6 @@
  */
 import { decideCalibrated } from './calibration/calibration';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { decodeAudioBytes, decodeAudioFile, type Audio } from './audio/decode';
 import { assessQuality, type QualityReport } from './audio/quality';
 import { encodeWav } from './audio/wav';
@@ -23,6 +22,7 @@ import { loadModel } from './model/io';
 import { embedRecordings, ModelRegistry } from './model/registry';
 import type { Embedder } from './model/embedder';
 import type { ModelCard } from './model/card';
+import { defaultModelDir } from './model-dir';
 import { centroidOf } from './speakers/codec';
 import { defaultStoreDir } from './speakers/home';
 import { normalizeName } from './speakers/names';
@@ -144,11 +144,7 @@ export const RECOMMENDED_SPEECH_SEC = 20;
 /** Seconds of speech behind a profile's centroid. */
 const profileSpeechSec = (p: Profile) => p.utterances.reduce((a, u) => a + u.speechSec, 0);
 
-/** models/default of this package (the source tree's, or next to a bundle's parent folder). */
-export function defaultModelDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.VOXPRINT_MODEL) return path.resolve(env.VOXPRINT_MODEL);
-  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'models', 'default');
-}
+export { defaultModelDir } from './model-dir';
 
 const QUALITY_CODES: Record<string, TakeIssueCode> = {
   'no-voice': 'no_voice',

@@ -60,20 +60,6 @@ export const VAD_DEFAULTS = {
 /** Bump whenever a change here selects other samples for the same settings (stale caches then miss). */
 export const VAD_VERSION = 1;
 
-/** Frame energies in dBFS (mean square of samples in [-1, 1]; -120 for digital silence). */
-export function frameEnergiesDb(samples: Float32Array, frameLen: number): Float64Array {
-  const n = Math.floor(samples.length / frameLen) + (samples.length % frameLen ? 1 : 0);
-  const out = new Float64Array(n);
-  for (let f = 0; f < n; f++) {
-    const s = f * frameLen;
-    const e = Math.min(samples.length, s + frameLen);
-    let acc = 0;
-    for (let i = s; i < e; i++) acc += samples[i] * samples[i];
-    out[f] = 10 * Math.log10(acc / (e - s) + 1e-12);
-  }
-  return out;
-}
-
 /** Coefficients of a second-order Butterworth section (RBJ cookbook), a0 normalised to 1. */
 export function biquadCoefficients(rate: number, freq: number, type: 'lowpass' | 'highpass'): { b0: number; b1: number; b2: number; a1: number; a2: number } {
   const w = (2 * Math.PI * Math.min(freq, rate * 0.45)) / rate;
@@ -85,30 +71,49 @@ export function biquadCoefficients(rate: number, freq: number, type: 'lowpass' |
   return { b0, b1, b2: b0, a1: (-2 * cos) / a0, a2: (1 - alpha) / a0 };
 }
 
-/** Second-order Butterworth section, run in place over `x`. */
-function biquad(x: Float32Array, rate: number, freq: number, type: 'lowpass' | 'highpass'): void {
-  const { b0, b1, b2, a1, a2 } = biquadCoefficients(rate, freq, type);
-  let x1 = 0;
-  let x2 = 0;
-  let y1 = 0;
-  let y2 = 0;
-  for (let i = 0; i < x.length; i++) {
-    const x0 = x[i];
-    const y0 = b0 * x0 + b1 * x1 + b2 * x2 - a1 * y1 - a2 * y2;
-    x2 = x1;
-    x1 = x0;
-    y2 = y1;
-    y1 = y0;
-    x[i] = y0;
+/**
+ * Frame energies (dBFS: mean square of samples in [-1, 1]; -120 for digital silence) of the 150 Hz - 4 kHz band, where voiced speech has most of its energy:
+ * a highpass and a lowpass biquad and the per-frame mean square in one pass, with no copy of the
+ * signal. Each filter's output is rounded to float32 as it was when the filters ran in place
+ * over a Float32Array one after the other, so the energies are the same to the bit.
+ */
+function speechBandEnergiesDb(samples: Float32Array, rate: number, frameLen: number): Float64Array {
+  const { b0: hb0, b1: hb1, b2: hb2, a1: ha1, a2: ha2 } = biquadCoefficients(rate, 150, 'highpass');
+  const { b0: lb0, b1: lb1, b2: lb2, a1: la1, a2: la2 } = biquadCoefficients(rate, 4000, 'lowpass');
+  const fround = Math.fround;
+  const n = Math.floor(samples.length / frameLen) + (samples.length % frameLen ? 1 : 0);
+  const out = new Float64Array(n);
+  let hx1 = 0;
+  let hx2 = 0;
+  let hy1 = 0;
+  let hy2 = 0;
+  let lx1 = 0;
+  let lx2 = 0;
+  let ly1 = 0;
+  let ly2 = 0;
+  for (let f = 0; f < n; f++) {
+    const s = f * frameLen;
+    const e = Math.min(samples.length, s + frameLen);
+    let acc = 0;
+    for (let i = s; i < e; i++) {
+      const x0 = samples[i];
+      const h0 = hb0 * x0 + hb1 * hx1 + hb2 * hx2 - ha1 * hy1 - ha2 * hy2;
+      hx2 = hx1;
+      hx1 = x0;
+      hy2 = hy1;
+      hy1 = h0;
+      const hf = fround(h0);
+      const l0 = lb0 * hf + lb1 * lx1 + lb2 * lx2 - la1 * ly1 - la2 * ly2;
+      lx2 = lx1;
+      lx1 = hf;
+      ly2 = ly1;
+      ly1 = l0;
+      const y = fround(l0);
+      acc += y * y;
+    }
+    out[f] = 10 * Math.log10(acc / (e - s) + 1e-12);
   }
-}
-
-/** The 150 Hz - 4 kHz band, where voiced speech has most of its energy. */
-function speechBand(samples: Float32Array, rate: number): Float32Array {
-  const y = samples.slice();
-  biquad(y, rate, 150, 'highpass');
-  biquad(y, rate, 4000, 'lowpass');
-  return y;
+  return out;
 }
 
 export function percentile(values: Float64Array, p: number): number {
@@ -153,16 +158,16 @@ export function analyseFrames(samples: Float32Array, opts: VadOptions = {}): Fra
   const absoluteFloorDb = opts.absoluteFloorDb ?? VAD_DEFAULTS.absoluteFloorDb;
   const minMarginDb = opts.minMarginDb ?? VAD_DEFAULTS.minMarginDb;
   const frameLen = Math.max(1, Math.round((sampleRate * FRAME_MS) / 1000));
-  const band = speechBand(samples, sampleRate);
-  const energyDb = frameEnergiesDb(band, frameLen);
+  const energyDb = speechBandEnergiesDb(samples, sampleRate, frameLen);
   const n = energyDb.length;
   // Smooth in the power domain over 50 ms, so one quiet frame inside a word is not a pause.
+  const power = energyDb.map((db) => 10 ** (db / 10));
   const smooth = new Float64Array(n);
   const half = SMOOTH_FRAMES >> 1;
   for (let f = 0; f < n; f++) {
     let acc = 0;
     let cnt = 0;
-    for (let k = Math.max(0, f - half); k <= Math.min(n - 1, f + half); k++, cnt++) acc += 10 ** (energyDb[k] / 10);
+    for (let k = Math.max(0, f - half); k <= Math.min(n - 1, f + half); k++, cnt++) acc += power[k];
     smooth[f] = 10 * Math.log10(acc / cnt + 1e-12);
   }
   // Digital silence (padding, muted input) says nothing about the noise: leave it out.

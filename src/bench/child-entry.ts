@@ -1,18 +1,21 @@
 /**
  * Entry of the bench's child processes (run through tsx by child.ts), one job per process:
  *   embed: the embedding figures on the backend named by VOXPRINT_BACKEND;
- *   train: training throughput (its own process, so its peak RSS is training's alone).
+ *   train: training throughput (its own process, so its peak RSS is training's alone);
+ *   finetune: a household fine-tune (./finetune).
  * Prints one JSON line last. Argument: a JSON object (see ChildJob).
  */
 import { initBackend, tf } from '../backend';
 import { loadModel, readModelCard } from '../model';
 import { benchEmbedding } from './embed';
+import { benchFinetune } from './finetune';
 import { crops3s, speechOf } from './fixtures';
 import { benchTraining } from './train';
 
 export type ChildJob =
   | { job: 'embed'; modelDir: string; data: string; runs: number; long: boolean }
-  | { job: 'train'; data: string; tmp: string; warmup: number; steps: number; speakers: number; files: number; recipeFrom?: string };
+  | { job: 'train'; data: string; tmp: string; warmup: number; steps: number; speakers: number; files: number; recipeFrom?: string }
+  | { job: 'finetune'; data: string; tmp: string; modelDir: string };
 
 async function main(): Promise<void> {
   const job = JSON.parse(process.argv[2] ?? '{}') as ChildJob;
@@ -31,6 +34,9 @@ async function main(): Promise<void> {
     const card = job.recipeFrom ? await readModelCard(job.recipeFrom) : undefined;
     const recipe = card?.training.options;
     const r = await benchTraining(job.data, job.tmp, { ...job, recipe, recipeName: recipe ? `recipe of ${card!.id}` : undefined });
+    console.log(JSON.stringify({ backend, ...r }));
+  } else if (job.job === 'finetune') {
+    const r = await benchFinetune(job.data, job.tmp, job.modelDir);
     console.log(JSON.stringify({ backend, ...r }));
   } else {
     throw new Error(`unknown bench job ${JSON.stringify(job)}`);

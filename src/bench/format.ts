@@ -23,10 +23,12 @@ export function formatBench(r: BenchResult): string {
   row('  same from the sources via tsx, ms', `${num(r.cliVerifyTsxMs)} wall`, `cpu ${num(r.cliVerifyTsxCpuMs)} (${num(r.cliVerifyTsxCpuMs / r.cliVerifyCpuMs)}x); peak RSS ${num(r.cliVerifyTsxPeakRssMb)} MB`);
   row('identify, 1,000 profiles, ms', `${num(r.identify1kMs)} cpu`);
   row('identify, 10,000 profiles, ms', `${num(r.identify10kMs)} cpu`, `index build ${num(r.identify10kBuildMs)} ms (once per store change)`);
+  row('identify, 100,000 profiles, ms', `${num(r.identify100kMs)} cpu`);
   row('training, utt/s', `${num(r.trainUttPerSec)} cpu`, `wall ${num(r.trainUttPerSecWall)}; epoch ${num(r.trainEpochSec)} s; peak RSS ${num(r.trainPeakRssMb)} MB`);
   L.push(`  recipe: ${r.trainRecipe}`);
   row('live: per 0.5 s of new audio, ms', `${num(r.live.updateCpuMsPer05s)} cpu`, `p95 ${num(r.live.updateCpuMsPer05sP95)}; wall ${num(r.live.updateWallMsPer05s)} (target 5)`);
   row('live: last chunk -> final decision, ms', `${num(r.live.finalMs)} wall`, `cpu ${num(r.live.finalCpuMs)}; p95 ${num(r.live.finalMsP95)} (target 50)`);
+  row('fine-tune of a household, s', `${num(r.finetuneHouseholdSec)} wall`, `cpu ${num(r.finetuneHouseholdCpuSec)} s; ${r.finetuneHousehold}`);
   L.push('');
   L.push('Embedding per backend (3 s clip, child process each):');
   for (const b of r.backends) {
@@ -34,10 +36,10 @@ export function formatBench(r: BenchResult): string {
     else L.push(`  ${b.backend.padEnd(11)} RTF ${num(b.rtf3s)} (${num(b.ratioToInUse)}x ${r.backend})${b.rtf30s === undefined ? '' : `, 30 s RTF ${num(b.rtf30s)}`}, ${num(b.batchUttPerSec)} utt/s batched`);
   }
   L.push('');
-  L.push('Targets (floors to beat):');
+  L.push('Targets:');
   for (const [k, t] of Object.entries(r.targets)) {
     const wall = t.wall === undefined ? '' : `; wall ${num(t.wall)} ${t.metOnWall ? 'met' : 'missed'}`;
-    L.push(`  ${k.padEnd(22)} ${num(t.value).padStart(8)} <= ${t.target}: ${t.met ? 'MET' : 'MISSED'}${wall}`);
+    L.push(`  ${k.padEnd(24)} ${num(t.value).padStart(8)} ${t.atLeast ? '>=' : '<='} ${t.target}: ${t.met ? 'MET' : 'MISSED'}${wall}`);
   }
   L.push(`load average ${r.loadStart} -> ${r.loadEnd}; bench took ${num(r.benchSeconds)} s`);
   return L.join('\n') + '\n';

@@ -6,8 +6,11 @@
  * in words, without a stack trace); 3 verify rejected / identify found nobody (EXIT_REJECTED);
  * 1 internal error; 130 cancelled with Ctrl-C.
  */
-import { ensureBackend, nodeBackendUnavailableReason, tf } from '../backend';
-import { Engine } from '../engine';
+// First: zod then builds no parser code at run time, which a one-shot command never pays back.
+import '../api/zod-jitless';
+import { plannedBackend, tfjsVersion } from '../backend-plan';
+import { enableCompileCache, skipUnusedTfjsPackages } from '../compile-cache';
+import type { Engine } from '../engine';
 import { isUserError, VoxprintError } from '../errors';
 import pkg from '../../package.json';
 import { asVoxprintError, findCommand, GLOBAL_OPTIONS, optionLines, parseCommandArgs, renderCommandHelp, type CommandSpec, type Ctx } from './command';
@@ -44,18 +47,13 @@ function mainHelp(): string {
   ].join('\n');
 }
 
-async function versionText(json: boolean): Promise<{ text: string; obj: object }> {
-  const backend = await ensureBackend();
-  const obj = {
-    version: pkg.version,
-    backend,
-    tfjs: tf.version.tfjs,
-    node: process.version,
-    ...(backend !== 'tensorflow' && nodeBackendUnavailableReason ? { tfjsNodeUnavailable: nodeBackendUnavailableReason } : {}),
-  };
-  void json;
-  const why = backend !== 'tensorflow' && nodeBackendUnavailableReason ? ` (tfjs-node not loaded: ${nodeBackendUnavailableReason})` : '';
-  return { text: `voxprint ${pkg.version}\ntfjs ${tf.version.tfjs}, backend ${backend}${why}\nnode ${process.version}\n`, obj };
+// Answered without loading tfjs (src/backend-plan.ts): the backend a command would use.
+function versionText(env: NodeJS.ProcessEnv): { text: string; obj: object } {
+  const { backend, tfjsNodeUnavailable } = plannedBackend(env);
+  const tfjs = tfjsVersion();
+  const obj = { version: pkg.version, backend, tfjs, node: process.version, ...(tfjsNodeUnavailable ? { tfjsNodeUnavailable } : {}) };
+  const why = tfjsNodeUnavailable ? ` (tfjs-node not used: ${tfjsNodeUnavailable})` : '';
+  return { text: `voxprint ${pkg.version}\ntfjs ${tfjs}, backend ${backend}${why}\nnode ${process.version}\n`, obj };
 }
 
 /** Runs one command line; resolves to the exit code. */
@@ -66,6 +64,11 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   const onSigint = () => abort.abort();
   process.once('SIGINT', onSigint);
   const progress = new ProgressBar(io);
+  // Not inside a test runner's process: both patch Node's module loader for the process.
+  if (!io.env.VITEST) {
+    enableCompileCache(io.env);
+    skipUnusedTfjsPackages();
+  }
   try {
     const at = findCommand(argv);
     const name = at >= 0 ? argv[at] : undefined;
@@ -81,7 +84,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     const { values, positionals } = parseCommandArgs(cmd, rest);
     json = Boolean(values.json);
     if (values.version) {
-      const v = await versionText(json);
+      const v = versionText(io.env);
       io.stdout(json ? JSON.stringify(v.obj, null, 2) + '\n' : v.text);
       return 0;
     }
@@ -100,6 +103,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       progress,
       signal: abort.signal,
       async engine(opts = {}) {
+        // Loaded here, not at start: it pulls in tfjs, which --help and --version never need.
+        const { Engine } = await import('../engine');
         const e = await Engine.open({ storeDir, modelDir, allowMissingModel: opts.model === false });
         engines.push(e);
         for (const p of e.store.problems)

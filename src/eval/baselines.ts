@@ -19,9 +19,9 @@ import { readSplits, splitFiles, type SpeakerFiles } from './data';
 import { fitLda, ldaProject, type LdaModel } from './lda';
 import type { EvalProgress } from './runner';
 import { chunkStats, mfccStats, mfccStatsNoC0, speechMfcc } from './stats';
+import { BASELINES, type BaselineName } from './baseline-names';
 
-export const BASELINES = ['mfcc-stats', 'lda'] as const;
-export type BaselineName = (typeof BASELINES)[number];
+export { BASELINES, type BaselineName };
 
 /** mfcc-stats embedding of one file: [2 * (numCoeffs - 1)] (c0 left out, see stats.ts). */
 export async function mfccStatsOfFile(file: string): Promise<Float32Array> {

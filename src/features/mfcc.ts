@@ -5,14 +5,14 @@
  * filterbank (`createMelFilterBank`, bins 0..N/2-1) -> log(1 + E) -> unnormalised DCT-II
  * (`2 * sum x[n] cos(pi/M (n + 0.5) k)`), first `numCoeffs` kept. We build the filterbank with
  * Meyda's own utility and the window with Meyda's own `hamming`, and run the per-frame arithmetic
- * in one tight loop over a real FFT from fft.js (sparse filterbank, cached DCT matrix, no per-frame
- * allocation). `Meyda.extract` costs ~26 ms per audio-second; this path is checked against it in
+ * in one tight loop over our own real FFT (./fft: half size, bit-reversed input written by the
+ * windowing), with a sparse filterbank, a cached DCT matrix and no per-frame allocation. `Meyda.extract` costs ~26 ms per audio-second; this path is checked against it in
  * test/features/mfcc.test.ts. It keeps no global state: every cache is keyed by the config.
  */
-import FFT from 'fft.js';
 import { createMelFilterBank } from 'meyda/dist/node/utilities.js';
 import { hamming } from 'meyda/dist/node/windowing.js';
 import { InvalidArgumentError } from '../errors';
+import { RealFft } from './fft';
 
 export interface FeatureConfig {
   /** Input rate in Hz. The audio module always delivers 16 kHz. */
@@ -105,7 +105,6 @@ export function featureConfigKey(cfg: Partial<FeatureConfig> = {}): string {
 /** Everything that depends only on the config, built once per config. */
 interface Plan {
   cfg: FeatureConfig;
-  fft: FFT;
   /** Meyda's hamming(frameLength) times inputScale. */
   window: Float64Array;
   /** Sparse filterbank: filter m covers bins [melStart[m], melStart[m] + melLen[m]). */
@@ -113,13 +112,19 @@ interface Plan {
   melLen: Int32Array;
   melOffset: Int32Array;
   melWeights: Float64Array;
-  /** [numCoeffs, numMelBands] DCT-II with Meyda's scale of 2. */
-  dct: Float64Array;
+  /**
+   * DCT-II with Meyda's scale of 2, folded: the basis is symmetric about the middle band for even
+   * k and antisymmetric for odd k, so row k holds its first ceil(bands/2) values and is applied
+   * to the sums (even k) or differences (odd k) of mirrored bands. [numCoeffs, ceil(bands / 2)].
+   */
+  dctHalf: Float64Array;
+  /** The real FFT of fftSize as a complex FFT of half = fftSize / 2 points (./fft). */
+  fft: RealFft;
   // Work buffers (the plan is used synchronously, so sharing them is safe).
-  packed: Float64Array;
-  spectrum: Float64Array;
-  powerA: Float64Array;
-  powerB: Float64Array;
+  power: Float64Array;
+  logMel: Float64Array;
+  dctEven: Float64Array;
+  dctOdd: Float64Array;
 }
 
 const plans = new Map<string, Plan>();
@@ -157,23 +162,26 @@ function getPlan(cfg: FeatureConfig): Plan {
       for (let k = lo; k <= hi; k++) weights.push(bank[m][k]);
     }
   }
-  const dct = new Float64Array(numCoeffs * numMelBands);
+  const h = numMelBands >> 1;
+  const hh = h + (numMelBands & 1);
+  const dctHalf = new Float64Array(numCoeffs * hh);
   for (let k = 0; k < numCoeffs; k++) {
-    for (let n = 0; n < numMelBands; n++) dct[k * numMelBands + n] = 2 * Math.cos((Math.PI / numMelBands) * (n + 0.5) * k);
+    // The middle band (odd band counts) pairs with itself: counted once, and 0 for odd k.
+    for (let n = 0; n < hh; n++) dctHalf[k * hh + n] = n === h && (k & 1) === 1 ? 0 : 2 * Math.cos((Math.PI / numMelBands) * (n + 0.5) * k);
   }
   plan = {
     cfg,
-    fft: new FFT(fftSize),
     window,
     melStart,
     melLen,
     melOffset,
     melWeights: Float64Array.from(weights),
-    dct,
-    packed: new Float64Array(2 * fftSize),
-    spectrum: new Float64Array(2 * fftSize),
-    powerA: new Float64Array(half),
-    powerB: new Float64Array(half),
+    dctHalf,
+    fft: new RealFft(fftSize),
+    power: new Float64Array(half),
+    logMel: new Float64Array(numMelBands),
+    dctEven: new Float64Array(hh),
+    dctOdd: new Float64Array(hh),
   };
   plans.set(key, plan);
   return plan;
@@ -193,137 +201,134 @@ export function numFramesFor(numSamples: number, cfg: Partial<FeatureConfig> = {
 export function prepareFrame(samples: Float32Array, t: number, cfg: Partial<FeatureConfig> = {}, out?: Float64Array): Float64Array {
   const plan = getPlan(resolveFeatureConfig(cfg));
   const frame = out ?? new Float64Array(plan.cfg.fftSize);
-  const { frameLength, hopLength, removeDc } = plan.cfg;
+  const { frameLength, hopLength, preEmphasis, removeDc } = plan.cfg;
+  const start = t * hopLength;
   let mean = 0;
   if (removeDc) {
-    for (let i = 0; i < frameLength; i++) mean += samples[t * hopLength + i];
+    for (let i = 0; i < frameLength; i++) mean += samples[start + i];
     mean /= frameLength;
   }
   frame.fill(0);
-  fillFrame(plan, samples, t * hopLength, mean, frame, 0, 1);
-  return frame;
-}
-
-/**
- * Writes the prepared frame starting at sample `start` into `out[offset + stride * i]`;
- * `mean` is the frame's mean when DC removal is on, else 0.
- * Only the first frameLength slots are written: the zero padding is the caller's.
- */
-function fillFrame(plan: Plan, x: Float32Array, start: number, mean: number, out: Float64Array, offset: number, stride: number): void {
-  const { frameLength, preEmphasis } = plan.cfg;
   const w = plan.window;
-  // Pre-emphasis inside the frame, first sample against itself (Kaldi's convention). With the
-  // mean removed first: (x[i] - m) - a (x[i-1] - m) = x[i] - a x[i-1] - (1 - a) m.
   const c = (1 - preEmphasis) * mean;
-  let prev = x[start];
-  out[offset] = (1 - preEmphasis) * (prev - mean) * w[0];
-  for (let i = 1, j = offset + stride; i < frameLength; i++, j += stride) {
-    const v = x[start + i];
-    out[j] = (v - preEmphasis * prev - c) * w[i];
-    prev = v;
-  }
+  frame[0] = (1 - preEmphasis) * (samples[start] - mean) * w[0];
+  for (let i = 1; i < frameLength; i++) frame[i] = (samples[start + i] - preEmphasis * samples[start + i - 1] - c) * w[i];
+  return frame;
 }
 
 /**
  * MFCCs of 16 kHz mono audio in [-1, 1]: `[numFrames, numCoeffs]` with
  * numFrames = 1 + floor((n - frameLength) / hopLength), or 0 when n < frameLength.
  * No mean normalisation: see `applyCmn`. Throws InvalidArgumentError on a bad config.
+ *
+ * Per frame, with no allocation: DC removal (the frame mean from running sums), pre-emphasis
+ * and window written straight into the FFT's bit-reversed input, a real FFT of half size, the
+ * power spectrum, the sparse mel sums with their logs, and the DCT of those logs.
  */
 export function computeMfcc(samples: Float32Array, cfg: Partial<FeatureConfig> = {}): Features {
   const plan = getPlan(resolveFeatureConfig(cfg));
-  const { hopLength, numMelBands, numCoeffs, fftSize } = plan.cfg;
+  const { frameLength, hopLength, numCoeffs, preEmphasis, removeDc } = plan.cfg;
   const numFrames = numFramesFor(samples.length, plan.cfg);
   const data = new Float32Array(numFrames * numCoeffs);
-  const logMel = new Float64Array(numFrames * numMelBands);
-  const { packed, spectrum, powerA, powerB } = plan;
-  const { frameLength, removeDc } = plan.cfg;
-  // Two real frames per complex FFT: frame t in the real part, frame t+1 in the imaginary part,
-  // separated afterwards by conjugate symmetry. fft.js' complex 512 costs ~1.4x its real 512.
-  // `packed` keeps its zero padding from allocation; only the frame slots are rewritten.
-  const frameMean = (start: number): number => {
-    if (!removeDc) return 0;
-    let sum = 0;
-    for (let i = 0; i < frameLength; i++) sum += samples[start + i];
-    return sum / frameLength;
-  };
-  for (let t = 0; t < numFrames; t += 2) {
-    fillFrame(plan, samples, t * hopLength, frameMean(t * hopLength), packed, 0, 2);
-    const pair = t + 1 < numFrames;
-    if (pair) fillFrame(plan, samples, (t + 1) * hopLength, frameMean((t + 1) * hopLength), packed, 1, 2);
-    else for (let i = 1; i < 2 * fftSize; i += 2) packed[i] = 0;
-    plan.fft.transform(spectrum, packed);
-    splitPower(spectrum, fftSize, powerA, powerB);
-    melLog(plan, powerA, logMel, t * numMelBands);
-    if (pair) melLog(plan, powerB, logMel, (t + 1) * numMelBands);
+  const { fft, power, window: w } = plan;
+  const { re, im, slot } = fft;
+  const a = preEmphasis;
+  const filled = (frameLength + 1) >> 1; // complex points that carry samples
+  // Sum of the current frame's samples, slid by one hop per frame (in float64: exact enough,
+  // the mean only shifts each frame by a constant that pre-emphasis mostly cancels).
+  let sum = 0;
+  if (removeDc && numFrames > 0) for (let i = 0; i < frameLength; i++) sum += samples[i];
+  for (let t = 0; t < numFrames; t++) {
+    const s = t * hopLength;
+    const mean = removeDc ? sum / frameLength : 0;
+    const c = (1 - a) * mean;
+    // Sample 2j goes to the real part and 2j+1 to the imaginary part of complex point j, stored
+    // at its bit-reversed position.
+    let prev = samples[s];
+    re[slot[0]] = (1 - a) * (prev - mean) * w[0];
+    for (let j = 0, i = 1; ; j++, i++) {
+      const x1 = samples[s + i];
+      im[slot[j]] = (x1 - a * prev - c) * w[i];
+      prev = x1;
+      if (++i >= frameLength) break;
+      const x0 = samples[s + i];
+      re[slot[j + 1]] = (x0 - a * prev - c) * w[i];
+      prev = x0;
+    }
+    // The transform is in place: the padding of the previous frame holds its results.
+    for (let j = filled; j < slot.length; j++) {
+      re[slot[j]] = 0;
+      im[slot[j]] = 0;
+    }
+    if (frameLength & 1) im[slot[filled - 1]] = 0;
+    fft.powerSpectrum(power);
+    melLogDct(plan, data, t * numCoeffs);
+    if (removeDc && t + 1 < numFrames) {
+      const e = s + frameLength;
+      let d0 = 0;
+      let d1 = 0;
+      let i = 0;
+      for (; i + 1 < hopLength; i += 2) {
+        d0 += samples[e + i] - samples[s + i];
+        d1 += samples[e + i + 1] - samples[s + i + 1];
+      }
+      if (i < hopLength) d0 += samples[e + i] - samples[s + i];
+      sum += d0 + d1;
+    }
   }
-  applyDct(plan.dct, logMel, numFrames, numMelBands, numCoeffs, data);
   return { data, numFrames, numCoeffs };
 }
 
-/** Power spectra (bins 0..N/2-1) of the real and imaginary input parts from one complex FFT. */
-function splitPower(z: Float64Array, n: number, pa: Float64Array, pb: Float64Array): void {
-  const half = n / 2;
-  pa[0] = z[0] * z[0];
-  pb[0] = z[1] * z[1];
-  for (let k = 1; k < half; k++) {
-    const rk = z[2 * k];
-    const ik = z[2 * k + 1];
-    const rn = z[2 * (n - k)];
-    const inn = z[2 * (n - k) + 1];
-    const sr = rk + rn;
-    const di = ik - inn;
-    const si = ik + inn;
-    const dr = rk - rn;
-    pa[k] = 0.25 * (sr * sr + di * di);
-    pb[k] = 0.25 * (si * si + dr * dr);
-  }
-}
-
-/** Meyda's melBands: sum of filter x power over bins 0..N/2-1, then log(1 + E). */
-function melLog(plan: Plan, power: Float64Array, out: Float64Array, at: number): void {
-  const { melStart, melLen, melOffset, melWeights } = plan;
+/**
+ * Meyda's melBands (filter x power over bins 0..N/2-1), log(1 + E), then the DCT-II into
+ * data[at..at+numCoeffs). The DCT basis is symmetric (even k) or antisymmetric (odd k) about the
+ * middle band, so each coefficient needs only half the products: sums for even k, differences
+ * for odd k.
+ */
+function melLogDct(plan: Plan, data: Float32Array, at: number): void {
+  const { melStart, melLen, melOffset, melWeights, power, logMel, dctHalf, dctEven: u, dctOdd: v } = plan;
   const bands = melStart.length;
+  // Independent partial sums in every dot product: one running sum would make each product wait
+  // for the previous addition (the DCT was latency-bound that way).
   for (let m = 0; m < bands; m++) {
     const s = melStart[m];
     const o = melOffset[m] - s;
     const e = s + melLen[m];
-    let acc = 0;
-    for (let k = s; k < e; k++) acc += melWeights[o + k] * power[k];
-    out[at + m] = Math.log(acc + 1);
+    let a0 = 0;
+    let a1 = 0;
+    let k = s;
+    for (; k + 1 < e; k += 2) {
+      a0 += melWeights[o + k] * power[k];
+      a1 += melWeights[o + k + 1] * power[k + 1];
+    }
+    if (k < e) a0 += melWeights[o + k] * power[k];
+    logMel[m] = Math.log(a0 + a1 + 1);
   }
-}
-
-/**
- * data[t, k] = sum_n dct[k, n] * logMel[t, n] for all frames. The DCT-II basis is symmetric
- * (even k) or antisymmetric (odd k) about the middle band, so each coefficient needs only
- * half the products: sums u[n] = x[n] + x[B-1-n] for even k, differences v[n] for odd k.
- */
-function applyDct(dct: Float64Array, logMel: Float64Array, frames: number, bands: number, coeffs: number, data: Float32Array): void {
   const h = bands >> 1;
-  const odd = bands & 1;
-  const u = new Float64Array(h + odd);
-  const v = new Float64Array(h);
-  for (let t = 0; t < frames; t++) {
-    const li = t * bands;
-    const row = t * coeffs;
-    for (let n = 0; n < h; n++) {
-      const a = logMel[li + n];
-      const b = logMel[li + bands - 1 - n];
-      u[n] = a + b;
-      v[n] = a - b;
+  for (let n = 0; n < h; n++) {
+    const x = logMel[n];
+    const y = logMel[bands - 1 - n];
+    u[n] = x + y;
+    v[n] = x - y;
+  }
+  if (bands & 1) u[h] = logMel[h]; // v[h] stays 0
+  const len = u.length;
+  const coeffs = plan.cfg.numCoeffs;
+  for (let k = 0, d = 0; k < coeffs; k++, d += len) {
+    const x = (k & 1) === 0 ? u : v;
+    let a0 = 0;
+    let a1 = 0;
+    let a2 = 0;
+    let a3 = 0;
+    let n = 0;
+    for (; n + 3 < len; n += 4) {
+      a0 += dctHalf[d + n] * x[n];
+      a1 += dctHalf[d + n + 1] * x[n + 1];
+      a2 += dctHalf[d + n + 2] * x[n + 2];
+      a3 += dctHalf[d + n + 3] * x[n + 3];
     }
-    if (odd) u[h] = logMel[li + h];
-    for (let k = 0; k < coeffs; k++) {
-      const d = k * bands;
-      let acc = 0;
-      if ((k & 1) === 0) {
-        for (let n = 0; n < h; n++) acc += dct[d + n] * u[n];
-        if (odd) acc += dct[d + h] * u[h];
-      } else {
-        for (let n = 0; n < h; n++) acc += dct[d + n] * v[n];
-      }
-      data[row + k] = acc;
-    }
+    for (; n < len; n++) a0 += dctHalf[d + n] * x[n];
+    data[at + k] = a0 + a1 + (a2 + a3);
   }
 }
 

@@ -5,7 +5,7 @@
  * licences, the loss, the measured EERs and the calibrated threshold.
  */
 import { z } from 'zod';
-import { ArchConfigSchema } from './architecture';
+import { ArchConfigSchema } from './arch-config';
 
 export const MODEL_FORMAT = 'voxprint-embedder';
 export const MODEL_FORMAT_VERSION = 1;

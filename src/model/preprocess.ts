@@ -3,8 +3,7 @@
  * splice (context frames concatenated once, so every frame layer is one matMul) and windowing.
  * Plain typed-array code: cheap next to the matMuls, and differentiable paths never need it.
  */
-import type { ArchConfig } from './architecture';
-import { frameInputDim, statsInputDim } from './architecture';
+import { frameInputDim, statsInputDim, type ArchConfig } from './arch-config';
 
 /** MFCC matrix, [numFrames, numCoeffs] row-major (the src/features contract). */
 export interface FeatureMatrix {

@@ -6,9 +6,10 @@
  * pull towards the parent's weights.
  */
 import { z } from 'zod';
+import { KEEP_POLICIES } from './keep-policies';
 import { ChannelAugSchema } from './options';
 
-export const KEEP_POLICIES = ['auto', 'always', 'never'] as const;
+export { KEEP_POLICIES };
 
 export const FinetuneOptionsSchema = z.object({
   /** Profile store: its enrolled speakers are data (with useEnrolled), its registry gets the new version. */

@@ -3,7 +3,7 @@
  * worker share one definition and one set of defaults.
  */
 import { z } from 'zod';
-import { ArchConfigSchema } from '../model/architecture';
+import { ArchConfigSchema } from '../model/arch-config';
 
 export const ChannelAugSchema = z.enum(['noise', 'telephone', 'clip']);
 

@@ -17,6 +17,10 @@ const REQUIRED = [
   'verifyMsP95',
   'identify1kMs',
   'identify10kMs',
+  'identify100kMs',
+  'mfccSpeedupVsReference',
+  'cliVerifyCpuMs',
+  'finetuneHouseholdSec',
   'trainUttPerSec',
   'cliVerifyPeakRssMb',
   'trainPeakRssMb',
@@ -47,7 +51,7 @@ describe('npm run bench -- --quick', () => {
     expect(r.trainRecipe).toMatch(/P \d+ x K \d+/);
 
     const text = formatBench(r);
-    for (const label of ['MFCC', 'decode+resample', 'embedding RTF, 3 s', 'embedding RTF, 30 s', 'verify 3 s WAV', 'identify, 10,000', 'training', 'Targets']) {
+    for (const label of ['MFCC', 'decode+resample', 'embedding RTF, 3 s', 'embedding RTF, 30 s', 'verify 3 s WAV', 'identify, 10,000', 'identify, 100,000', 'training', 'fine-tune of a household', 'Targets']) {
       expect(text).toContain(label);
     }
     // The JSON form is one object that round-trips.

@@ -60,6 +60,27 @@ describe('scoring', () => {
     expect(() => index.topN(near, 0)).toThrow(expect.objectContaining({ code: 'BAD_ARGUMENT' }));
   });
 
+  it('topN equals a full sort for every row count around the 8-row blocks, odd dims, ties and top > size', () => {
+    const r = rng(99);
+    for (const [n, d] of [[1, 3], [7, 5], [8, 4], [9, 7], [17, 256], [64, 33]]) {
+      const centroids = Array.from({ length: n }, () => randVec(r, d));
+      // Duplicated profiles tie exactly: the earlier one must rank first.
+      if (n > 3) centroids[n - 1] = centroids[1].slice();
+      const index = new CentroidIndex(
+        centroids.map((c, i) => ({ id: `s${i}`, name: `S${i}`, centroid: c })),
+        d,
+      );
+      const q = randVec(r, d);
+      const s = index.scores(q);
+      for (let i = 0; i < n; i++) expect(s[i]).toBeCloseTo(cosine(q, centroids[i]), 5);
+      const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => s[b] - s[a] || a - b);
+      for (const top of [1, 3, n, n + 5]) {
+        expect(index.topN(q, top).map((c) => c.id), `n=${n} d=${d} top=${top}`).toEqual(order.slice(0, top).map((i) => `s${i}`));
+      }
+      if (n > 3) expect(index.topN(centroids[1], 2).map((c) => c.id)).toEqual(['s1', `s${n - 1}`]);
+    }
+  });
+
   it('scores 10,000 speakers with one packed product (correctness at scale; timing is in the bench)', () => {
     const r = rng(11);
     const d = 128;

@@ -1,15 +1,12 @@
 /** `voxprint eval`: EER, minDCF and DET of the model and/or the baselines on a trial list. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { defaultModelDir } from '../../engine';
 import { InvalidArgumentError } from '../../errors';
 import { renderDetSvg } from '../../eval/det-svg';
-import { evaluate, type EvaluateResult, type SystemName } from '../../eval/evaluate';
-import { BASELINES } from '../../eval/baselines';
+import type { EvaluateResult, SystemName } from '../../eval/evaluate';
+import { BASELINES } from '../../eval/baseline-names';
 import { writeFileAtomic } from '../../speakers/atomic';
 import { defaultCacheDir, defaultStoreDir } from '../../speakers/home';
-import { ModelRegistry } from '../../model/registry';
-import { loadModel } from '../../model/io';
 import type { Embedder } from '../../model/embedder';
 import { choiceOption, intOption, numberOption, type CommandSpec } from '../command';
 import { parseSweep, runSweep } from './eval-sweep';
@@ -115,11 +112,22 @@ export const evalCmd: CommandSpec = {
 
     const systems: SystemName[] = v.compare ? ['model', ...BASELINES] : [baseline ?? 'model'];
     let embedder: Embedder | undefined;
+    // Loaded here, not at start: these pull in tfjs, which `voxprint --help` never needs.
+    const [{ initBackend }, { defaultModelDir }, { loadModel }, { evaluate }, { ModelRegistry }] = await Promise.all([
+      import('../../backend'),
+      import('../../engine'),
+      import('../../model/io'),
+      import('../../eval/evaluate'),
+      import('../../model/registry'),
+    ]);
     // The model verify would use: --model, else the store's model in use (a fine-tuned version after
     // `voxprint finetune`), else the built-in one.
     const storeDir = ctx.storeDir ?? defaultStoreDir(ctx.io.env);
     const modelDir = path.resolve(ctx.modelDir ?? new ModelRegistry({ storeDir, builtinDir: defaultModelDir(ctx.io.env) }).activeDir());
-    if (systems.includes('model')) embedder = await loadModel(modelDir);
+    if (systems.includes('model')) {
+      await initBackend();
+      embedder = await loadModel(modelDir);
+    }
     const modelId = embedder?.card?.id;
     const results: EvaluateResult[] = [];
     try {

@@ -4,11 +4,11 @@
  * model in use only when it is kept (by default: only if the held-out EER did not get worse).
  */
 import * as path from 'node:path';
-import { defaultModelDir } from '../../engine';
+import { defaultModelDir } from '../../model-dir';
 import { InvalidArgumentError } from '../../errors';
 import { defaultStoreDir } from '../../speakers/home';
 import type { FinetuneEvent } from '../../train/finetune';
-import { KEEP_POLICIES } from '../../train/finetune-options';
+import { KEEP_POLICIES } from '../../train/keep-policies';
 import { finetuneVerdict } from '../../train/finetune-verdict';
 import { choiceOption, intOption, numberOption, type CommandSpec } from '../command';
 import { pct } from '../io';

@@ -3,9 +3,9 @@
  * versions of this store (src/model/registry.ts). Switching re-embeds every profile before it
  * commits, so a failure half-way leaves the old model and profiles in use.
  */
-import { defaultModelDir } from '../../engine';
+import { defaultModelDir } from '../../model-dir';
 import { InvalidArgumentError } from '../../errors';
-import { finetuneFigures, ModelRegistry, rollbackModel, switchModel, type SwitchResult } from '../../model/registry';
+import type { ModelRegistry, SwitchResult } from '../../model/registry';
 import { defaultStoreDir } from '../../speakers/home';
 import { ProfileStore } from '../../speakers/store';
 import type { CommandSpec, Ctx } from '../command';
@@ -25,6 +25,8 @@ export const modelsCmd: CommandSpec = {
   options: {},
   examples: ['voxprint models list', 'voxprint models use ft-20260101-120000-abcdef', 'voxprint models rollback', 'voxprint --json models list'],
   async run(ctx, _v, [action, version]) {
+    // Loaded here, not at start: the registry pulls in tfjs, which `voxprint --help` never needs.
+    const { ModelRegistry, rollbackModel, switchModel } = await import('../../model/registry');
     const storeDir = ctx.storeDir ?? defaultStoreDir(ctx.io.env);
     const registry = new ModelRegistry({ storeDir, builtinDir: defaultModelDir(ctx.io.env) });
     if (action === 'list') {
@@ -42,6 +44,7 @@ export const modelsCmd: CommandSpec = {
 };
 
 async function list(ctx: Ctx, registry: ModelRegistry): Promise<void> {
+  const { finetuneFigures } = await import('../../model/registry');
   const entries = await registry.entries();
   const activeId = await registry.activeId();
   const { previousId } = registry.state();

@@ -1,0 +1,61 @@
+/**
+ * Fine-tune of a household: 3 speakers enrolled with 4 takes each (real isolated-word recordings
+ * of DSPSpeech-20 TRAIN speakers, ~2 s a take) in a fresh store, then `finetune()` with the
+ * defaults of `voxprint finetune` (keep: never, so the store is left as it was), held-out check
+ * included. Wall time from the call to its result, in its own process (child-entry's
+ * `finetune` job), with its own feature cache in `tmp`: the first fine-tune on this computer,
+ * replay features of the original training speakers included when their data is here.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Engine } from '../engine';
+import { finetune } from '../train/finetune';
+
+export interface FinetuneFigures {
+  seconds: number;
+  /** CPU time of the fine-tune call (all threads of the process), seconds. */
+  cpuSeconds: number;
+  speakers: number;
+  takes: number;
+  epochs: number;
+  steps: number;
+  replay: boolean;
+  eerBefore: number;
+  eerAfter: number;
+  estimate: string;
+}
+
+export async function benchFinetune(data: string, tmp: string, modelDir: string): Promise<FinetuneFigures> {
+  const splits = JSON.parse(readFileSync(join(data, 'splits.json'), 'utf8')) as { train: Record<string, string[]> };
+  const speakers = [...splits.train.dspspeech20].sort().slice(0, 3);
+  const storeDir = join(tmp, 'store');
+  const engine = await Engine.open({ storeDir, modelDir });
+  let takes = 0;
+  try {
+    for (const spk of speakers) {
+      const dir = join(data, 'dspspeech20', spk);
+      const files = readdirSync(dir).filter((f) => f.endsWith('.flac')).sort().slice(0, 4);
+      await engine.enroll(`Speaker ${spk}`, files.map((f) => ({ path: join(dir, f) })));
+      takes += files.length;
+    }
+  } finally {
+    engine.dispose();
+  }
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const r = await finetune({ storeDir, modelDir, keep: 'never', cacheDir: join(tmp, 'cache') });
+  const seconds = (performance.now() - t0) / 1000;
+  const c = process.cpuUsage(c0);
+  return {
+    seconds,
+    cpuSeconds: (c.user + c.system) / 1e6,
+    speakers: speakers.length,
+    takes,
+    epochs: r.epochs,
+    steps: r.steps,
+    replay: r.replay.used,
+    eerBefore: r.eerBefore,
+    eerAfter: r.eerAfter,
+    estimate: r.estimate,
+  };
+}
