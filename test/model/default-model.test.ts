@@ -54,8 +54,12 @@ describe.skipIf(!present)('the shipped default model', () => {
     expect(e.card?.id).toBe(DEFAULT_ID);
     expect(e.arch.members).toBe(DEFAULT_MEMBERS.length);
     expect(e.dim).toBe(DEFAULT_MEMBERS.length * e.arch.embedDim);
-    expect(e.card?.evaluation['dsp-dev']).toBeDefined();
+    for (const list of ['dsp-dev', 'libri-dev', 'arabic-dev', 'sc-dev', 'so-dev']) expect(e.card?.evaluation[list], list).toBeDefined();
     expect(e.card?.threshold.method).toMatch(/validation/);
+    // It ships with its score calibration, fitted for this very model on held-out train speakers.
+    expect(e.calibration?.data.modelId).toBe(DEFAULT_ID);
+    expect(e.calibration?.data.decision.method).toMatch(/held-out train speakers.*never dev/);
+    expect(e.calibration?.data.features).toContain('cosine');
   });
 
   it('separates two short-word dev speakers (DSPSpeech-20) and two Arabic keyword dev speakers', async () => {
