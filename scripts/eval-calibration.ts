@@ -38,7 +38,7 @@ async function main(): Promise<void> {
       const name = `${list}${channel === 'telephone' ? ' (telephone)' : ''}`;
       console.log(`${name}: EER ${pct(raw.eer)} -> ${pct(calibrated.eer)}, Cllr ${c.rawCllr.toFixed(3)} -> ${c.cllr.toFixed(3)}, FA/FR ${pct(dr.falseAcceptRate)}/${pct(dr.falseRejectRate)} -> ${pct(dc.falseAcceptRate)}/${pct(dc.falseRejectRate)}`);
       rows.push(
-        `| ${name} | ${pct(raw.eer)} | ${pct(calibrated.eer)} | ${c.rawCllr.toFixed(3)} | **${c.cllr.toFixed(3)}** | ${c.minCllr.toFixed(3)} | ${c.actDcf.toFixed(3)} | ${pct(dr.falseAcceptRate)} / ${pct(dr.falseRejectRate)} | **${pct(dc.falseAcceptRate)} / ${pct(dc.falseRejectRate)}** |`,
+        `| ${name} | ${pct(raw.eer)} | ${pct(calibrated.eer)} | ${c.rawCllr.toFixed(3)} | ${c.cllr < c.rawCllr ? `**${c.cllr.toFixed(3)}**` : c.cllr.toFixed(3)} | ${c.minCllr.toFixed(3)} | ${c.actDcf.toFixed(3)} | ${pct(dr.falseAcceptRate)} / ${pct(dr.falseRejectRate)} | **${pct(dc.falseAcceptRate)} / ${pct(dc.falseRejectRate)}** |`,
       );
       json[name] = { rawEer: raw.eer, eer: calibrated.eer, ...c, cosineDecision: dr, calibratedDecision: dc };
     }
