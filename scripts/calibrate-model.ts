@@ -242,6 +242,10 @@ async function main(): Promise<void> {
     weights: fitted.weights,
     bias: fitted.bias,
     cosineOnly: { weight: cosineOnly.weights[0], bias: cosineOnly.bias },
+    speechRange: {
+      enroll: [Math.min(...trials.map((t) => t.speechEnroll)), Math.max(...trials.map((t) => t.speechEnroll))],
+      test: [Math.min(...trials.map((t) => t.speechTest)), Math.max(...trials.map((t) => t.speechTest))],
+    },
     cohort: {
       size: cohortRows.length,
       dim: model.dim,

@@ -37,6 +37,11 @@ export const CalibrationSchema = z.object({
   bias: z.number(),
   /** The cosine alone through an affine map fitted on the same trials: the reference that the quality measures must beat. */
   cosineOnly: z.object({ weight: z.number(), bias: z.number() }),
+  /**
+   * The seconds of speech the fit saw on each side: inputs are clamped to them, so that the
+   * duration terms never extrapolate (a minute-long live stream must not read as a new condition).
+   */
+  speechRange: z.object({ enroll: z.tuple([z.number(), z.number()]), test: z.tuple([z.number(), z.number()]) }).optional(),
   cohort: z.object({ size: z.number().int().positive(), dim: z.number().int().positive(), topK: z.number().int().positive(), description: z.string() }),
   decision: z.object({
     /** Accept when llr >= this. */
@@ -134,7 +139,9 @@ export class ScoreCalibration {
 
   /** The llr of a linear combination of already computed trial measures. */
   llrOf(f: { cosine: number; cohortEnroll: number; cohortTest: number; speechEnroll: number; speechTest: number }): number {
-    const x = trialFeatures(this.data.features, f);
+    const r = this.data.speechRange;
+    const clamp = (v: number, [lo, hi]: [number, number]) => Math.min(hi, Math.max(lo, v));
+    const x = trialFeatures(this.data.features, r ? { ...f, speechEnroll: clamp(f.speechEnroll, r.enroll), speechTest: clamp(f.speechTest, r.test) } : f);
     let z = this.data.bias;
     for (let i = 0; i < x.length; i++) z += this.data.weights[i] * x[i];
     return z;

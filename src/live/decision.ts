@@ -9,7 +9,12 @@
  * printed by `npm run experiment:speech-length` and quoted in docs/results/speech-length.md.
  * Without an early decision, the final score decides against the threshold alone.
  */
-export const EARLY_MIN_SPEECH_SEC = 1.0;
+import { SPEECH_LENGTH_GUIDE } from './guidance';
+/**
+ * No early decision before the speech a reliable decision needs (src/live/guidance.ts): with
+ * calibrated scores the first second of a microphone stream scores too low to reject on.
+ */
+export const EARLY_MIN_SPEECH_SEC = SPEECH_LENGTH_GUIDE.reliableSpeechSec;
 export const MARGIN_AT_1S = 0.15;
 
 export interface EarlyRule {

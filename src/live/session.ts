@@ -83,9 +83,10 @@ abstract class LiveSession<U extends UpdateBase> {
   protected abstract score(u: EmbeddingUpdate): U;
 
   /** Applies the early rule (or, on the final update, the threshold) unless already decided. */
-  protected decide(score: number, threshold: number, u: EmbeddingUpdate): LiveDecision | undefined {
+  protected decide(score: number, threshold: number, u: EmbeddingUpdate, earlyReject = true): LiveDecision | undefined {
     if (!this.decision) {
-      const early = u.final ? null : earlyDecision(score, threshold, u.speechSeconds, this.rule);
+      let early = u.final ? null : earlyDecision(score, threshold, u.speechSeconds, this.rule);
+      if (early === 'reject' && !earlyReject) early = null;
       if (early) this.decision = { accepted: early === 'accept', decidedAt: u.speechSeconds, early: true };
       else if (u.final) this.decision = { accepted: score >= threshold, decidedAt: u.speechSeconds, early: false };
     }
@@ -135,7 +136,9 @@ export class LiveIdentifySession extends LiveSession<LiveIdentifyUpdate> {
     const r = this.rank(u.embedding, u.speechSeconds);
     const top = r.candidates[0];
     const had = this.decision;
-    const decision = top ? this.decide(top.score, r.threshold, u) : undefined;
+    // Who is speaking is named as soon as the evidence allows, but "unknown" only once the speech
+    // ends: the closest speaker's score rises as more of the voice is heard.
+    const decision = top ? this.decide(top.score, r.threshold, u, false) : undefined;
     if (decision && !had) this.identified = decision.accepted ? top.speaker : null;
     return {
       speechSeconds: u.speechSeconds,

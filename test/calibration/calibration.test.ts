@@ -53,6 +53,14 @@ describe('ScoreCalibration', () => {
     }
   });
 
+  it('clamps the speech durations to the range the fit saw, so the duration terms never extrapolate', () => {
+    const cal = new ScoreCalibration({ ...data, speechRange: { enroll: [1, 20], test: [0.5, 6] } }, flat);
+    const m = { cosine: 0.7, cohortEnroll: 0.3, cohortTest: 0.4, speechEnroll: 10 };
+    expect(cal.llrOf({ ...m, speechTest: 60 })).toBeCloseTo(cal.llrOf({ ...m, speechTest: 6 }), 12);
+    expect(cal.llrOf({ ...m, speechTest: 0.1 })).toBeCloseTo(cal.llrOf({ ...m, speechTest: 0.5 }), 12);
+    expect(cal.llrOf({ ...m, speechTest: 3 })).not.toBeCloseTo(cal.llrOf({ ...m, speechTest: 6 }), 3);
+  });
+
   it('topKMean averages the k largest values', () => {
     expect(topKMean(Float32Array.from([0.1, 0.9, 0.5, 0.7]), 2)).toBeCloseTo(0.8, 6);
     expect(topKMean(Float32Array.from([0.2]), 5)).toBeCloseTo(0.2, 6);

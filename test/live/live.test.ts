@@ -100,8 +100,9 @@ describe('live scoring', () => {
     expect(() => s.push(audio)).toThrow();
   });
 
-  it('the early rule waits for 1 s of speech and its margin shrinks with speech', () => {
+  it('the early rule waits for the speech a reliable decision needs (2 s) and its margin shrinks with speech', () => {
     expect(earlyDecision(0.99, 0.5, 0.9)).toBeNull();
+    expect(earlyDecision(0.99, 0.5, 1.9)).toBeNull();
     expect(earlyMargin(4)).toBeLessThan(earlyMargin(1));
     expect(earlyDecision(0.5 + earlyMargin(2) + 1e-9, 0.5, 2)).toBe('accept');
     expect(earlyDecision(0.5 - earlyMargin(2) - 1e-9, 0.5, 2)).toBe('reject');

@@ -1,10 +1,7 @@
 /** `voxprint eval --sweep 0.5,1,2,3,5`: accuracy against the length of the test speech. */
 import * as path from 'node:path';
-import { initBackend } from '../../backend';
-import { defaultModelDir } from '../../engine';
 import { InvalidArgumentError } from '../../errors';
-import { evaluate } from '../../eval/evaluate';
-import { loadModel } from '../../model/io';
+import type { Embedding } from '../../eval/runner';
 import { defaultCacheDir } from '../../speakers/home';
 import type { Ctx } from '../command';
 import { pct, table } from '../io';
@@ -28,9 +25,16 @@ interface SweepArgs {
 }
 
 export async function runSweep(ctx: Ctx, a: SweepArgs, lengths: number[]): Promise<void> {
+  // Loaded here, not at start: these pull in tfjs, which `voxprint --help` never needs.
+  const [{ initBackend }, { defaultModelDir }, { loadModel }, { evaluate }] = await Promise.all([
+    import('../../backend'),
+    import('../../engine'),
+    import('../../model/io'),
+    import('../../eval/evaluate'),
+  ]);
   await initBackend();
   const embedder = await loadModel(path.resolve(ctx.modelDir ?? defaultModelDir(ctx.io.env)));
-  const cache = new Map<string, Float32Array>(); // enrollments are embedded once for every length
+  const cache = new Map<string, Embedding>(); // enrollments are embedded once for every length
   const rows: { maxTestSeconds: number | null; eer: number; minDcf: number; eerThreshold: number }[] = [];
   let counts = { trials: 0, targets: 0, nontargets: 0 };
   try {
