@@ -128,6 +128,8 @@ export interface EngineInfo {
   model: { id: string; dir: string; card: ModelCard };
   /** The threshold in use: the store's override, else the model card's calibrated value. */
   threshold: number;
+  /** Set when verify decides by the model's calibrated llr (the model has a calibration, the store no override). */
+  calibratedDecision?: { llrThreshold: number; targetFalseAcceptRate: number };
   recommendedSpeechSec: number;
   minSpeechSec: number;
   /** Damaged profiles found when the store was (re)loaded. */
@@ -211,6 +213,9 @@ export class Engine {
       storeDir: this.store.dir,
       model: { id: this.modelId, dir: this.modelDir, card: m.card as ModelCard },
       threshold: this.threshold(),
+      ...(m.calibration && this.store.settings().threshold === undefined
+        ? { calibratedDecision: { llrThreshold: m.calibration.llrThreshold, targetFalseAcceptRate: m.calibration.data.decision.targetFalseAcceptRate } }
+        : {}),
       recommendedSpeechSec: RECOMMENDED_SPEECH_SEC,
       minSpeechSec: MIN_ENROLL_SPEECH_SEC,
       problems: this.store.problems,

@@ -229,6 +229,8 @@ export const contract = {
       storeDir: z.string(),
       model: ModelInfo,
       threshold: Score,
+      /** Set when verify decides by the model's calibrated llr (no store threshold): the rule, in words a user can read. */
+      calibratedDecision: z.object({ llrThreshold: z.number(), targetFalseAcceptRate: z.number().min(0).max(1) }).optional(),
       /** Seconds of speech a profile should have; the enrollment progress bar aims at this. */
       recommendedSpeechSec: z.number().positive(),
       /** Seconds of speech below which enrollment is refused. */

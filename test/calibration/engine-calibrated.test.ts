@@ -61,8 +61,10 @@ describe('Engine with a calibrated model', () => {
       expect(id.candidates[0].llr).toBeTypeOf('number');
       expect(id.best === null).toBe(id.candidates[0].llr! < 0);
     }
+    expect(e.info().calibratedDecision).toEqual({ llrThreshold: 0, targetFalseAcceptRate: 0.01 });
     // A store threshold (cosine) overrides the calibrated decision, as documented.
     await e.setThreshold(-1);
+    expect(e.info().calibratedDecision).toBeUndefined();
     const v = await e.verify('Anna', { path: fileOf('1998', 1) });
     expect(v).toMatchObject({ threshold: -1, accepted: true });
     expect(v.llr).toBeTypeOf('number');

@@ -133,6 +133,11 @@ describe.skipIf(skip)('voxprint in Chromium over the real engine', () => {
     const genuine = (await verdict.textContent())!.trim();
     const genuineScore = Number(await page.getByTestId('score').textContent());
     expect(await page.getByTestId('latency').textContent()).toMatch(/\d+ ms|\d\.\d+ s/);
+    // The shipped model is calibrated: the verdict comes with P(same speaker), and the sidebar states the rule.
+    if (trained) {
+      expect(await page.getByTestId('probability').textContent()).toMatch(/\d+(\.\d)? %/);
+      expect(await page.getByTestId('decision-rule').textContent()).toMatch(/calibrated, \d+(\.\d)? % false accepts/);
+    }
     await shot(page, '06-verify-accepted');
 
     await page.locator('input[type=file]').setInputFiles(clip(B.id, 7));

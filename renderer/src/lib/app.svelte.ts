@@ -63,8 +63,9 @@ export class AppState {
     this.#speakers = (await api.listSpeakers({})).speakers;
   }
 
+  /** A store threshold was set: it replaces the calibrated decision (src/engine.ts verifyDecision). */
   setThresholdLocally(t: number): void {
-    if (this.#info) this.#info = { ...this.#info, threshold: t };
+    if (this.#info) this.#info = { ...this.#info, threshold: t, calibratedDecision: undefined };
   }
 
   notify(text: string, kind: Notice['kind'] = 'ok'): void {

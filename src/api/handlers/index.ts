@@ -32,6 +32,7 @@ export function appHandlers(host: CoreHost): FeatureHandlers<'app'> {
         storeDir: info.storeDir,
         model: { id: info.model.id, dir: info.model.dir, card },
         threshold: info.threshold,
+        ...(info.calibratedDecision ? { calibratedDecision: info.calibratedDecision } : {}),
         recommendedSpeechSec: info.recommendedSpeechSec,
         minSpeechSec: info.minSpeechSec,
       };
@@ -89,7 +90,15 @@ export function verifyHandlers(host: CoreHost): FeatureHandlers<'verify'> {
     },
     async identify({ audio: a, top }) {
       const r = await host.engine().identify(audio(a), { top });
-      return { ...r, candidates: r.candidates.map((c) => ({ speaker: c.speaker, score: c.score })) };
+      return {
+        ...r,
+        candidates: r.candidates.map((c) => ({
+          speaker: c.speaker,
+          score: c.score,
+          ...(c.llr !== undefined ? { llr: c.llr } : {}),
+          ...(c.probability !== undefined ? { probability: c.probability } : {}),
+        })),
+      };
     },
     ...liveHandlers(host),
   };
