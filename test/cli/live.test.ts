@@ -45,6 +45,9 @@ describe.skipIf(!fs.existsSync(path.join(MODEL, 'voxprint.json')))('live scoring
     expect(lines.map((l) => l.speechSeconds)).toEqual([...lines.map((l) => l.speechSeconds)].sort((a, b) => a - b));
     const last = lines[lines.length - 1];
     expect(last).toMatchObject({ final: true, accepted: true, speaker: 'Speaker 1688' });
+    // The shipped model is calibrated: every update carries the llr and the probability.
+    expect(typeof last.llr).toBe('number');
+    expect(last.probability).toBeGreaterThan(0.5);
     expect(last.decidedAt).toBeGreaterThan(0);
     expect(last.decidedAt).toBeLessThanOrEqual(last.speechSeconds);
   });
@@ -53,7 +56,7 @@ describe.skipIf(!fs.existsSync(path.join(MODEL, 'voxprint.json')))('live scoring
     const j = vp(['--json', 'verify', 'Speaker 1688', f1998(4), '--stream']).lines();
     expect(j[j.length - 1]).toMatchObject({ final: true, accepted: false });
     const t = vp(['verify', 'Speaker 1688', f1998(4), '--stream']);
-    expect(t.code).toBe(0);
+    expect(t.code).toBe(3); // rejected: the same exit code as verify without --stream
     expect(t.out.trim().split('\n').pop()).toMatch(/^final .*REJECTED: this is not "Speaker 1688"/);
   });
 

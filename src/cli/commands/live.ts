@@ -9,6 +9,7 @@ import { audioChunks, type LiveSource } from '../../live/sources';
 import { InvalidArgumentError } from '../../errors';
 import type { Ctx, OptionSpec, Values } from '../command';
 import { requireFiles } from './files';
+import { EXIT_REJECTED } from './exit-codes';
 
 export const STREAM_OPTIONS: Record<string, OptionSpec> = {
   stream: {
@@ -47,7 +48,8 @@ function decisionText(d: LiveVerifyUpdate['decision'], what: (accepted: boolean)
   return `  ${what(d.accepted)} (${d.early ? 'early, ' : ''}decided at ${f2(d.decidedAt)} s of speech)`;
 }
 
-export async function runLiveVerify(ctx: Ctx, name: string, file: string, realtime: boolean): Promise<void> {
+/** Streams FILE against NAME; resolves to the exit code (EXIT_REJECTED when the decision is no, as `verify`). */
+export async function runLiveVerify(ctx: Ctx, name: string, file: string, realtime: boolean): Promise<number> {
   const src = sourceOf(file, ctx);
   const engine = await ctx.engine();
   const { speaker, session } = await engine.liveVerify(name);
@@ -70,9 +72,11 @@ export async function runLiveVerify(ctx: Ctx, name: string, file: string, realti
   const last = session.end();
   if (!last) throw new InvalidArgumentError(`${file === '-' ? 'standard input' : file}: too little audio to score (under 25 ms).`);
   show(last);
+  return last.decision?.accepted ? 0 : EXIT_REJECTED;
 }
 
-export async function runLiveIdentify(ctx: Ctx, file: string, top: number, realtime: boolean): Promise<void> {
+/** Streams FILE against every enrolled speaker; resolves to the exit code (EXIT_REJECTED when nobody is identified, as `identify`). */
+export async function runLiveIdentify(ctx: Ctx, file: string, top: number, realtime: boolean): Promise<number> {
   const src = sourceOf(file, ctx);
   const engine = await ctx.engine();
   const session = await engine.liveIdentify({ top });
@@ -95,6 +99,7 @@ export async function runLiveIdentify(ctx: Ctx, file: string, top: number, realt
   const last = session.end();
   if (!last) throw new InvalidArgumentError(`${file === '-' ? 'standard input' : file}: too little audio to score (under 25 ms).`);
   show(last);
+  return last.identified ? 0 : EXIT_REJECTED;
 }
 
 function round(x: number, d: number): number {

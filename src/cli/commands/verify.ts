@@ -2,10 +2,8 @@ import type { CommandSpec } from '../command';
 import { intOption } from '../command';
 import { table } from '../io';
 import { requireFiles } from './files';
+import { EXIT_REJECTED } from './exit-codes';
 import { checkStreamOptions, runLiveIdentify, runLiveVerify, STREAM_HELP, STREAM_OPTIONS } from './live';
-
-/** Exit code of a completed check whose answer is no: verify rejected, identify found no enrolled speaker. */
-export const EXIT_REJECTED = 3;
 
 /** ", llr 2.31, P(same speaker) 91%" when the model is calibrated. */
 function calibratedText(r: { llr?: number; probability?: number }): string {
