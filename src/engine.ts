@@ -310,11 +310,11 @@ export class Engine {
    * Verify's decision for one embedding against a profile; live verification (src/live) scores
    * every update with it too.
    */
-  private verifyDecision(test: { embedding: Float32Array; speechSec: number }, profile: Profile): LiveScore {
+  private verifyDecision(test: { embedding: Float32Array; speechSec: number }, profile: Profile, cohortTest?: number): LiveScore {
     const cal = this.model().calibration;
     if (!cal) return verifyScore(test.embedding, profile.centroid, this.threshold());
     const override = this.store.settings().threshold;
-    const d = decideCalibrated(cal, { embedding: profile.centroid, speechSec: profileSpeechSec(profile) }, test, cal.llrThreshold);
+    const d = decideCalibrated(cal, { embedding: profile.centroid, speechSec: profileSpeechSec(profile) }, test, cal.llrThreshold, { test: cohortTest });
     return {
       score: d.cosine,
       threshold: override ?? d.cosineThreshold,
@@ -327,10 +327,13 @@ export class Engine {
   /** Identify's ranking and decision for one embedding (also every update of live identification). */
   private identifyDecision(test: { embedding: Float32Array; speechSec: number }, index: CentroidIndex, top: number): Omit<IdentifyResult, 'latencyMs'> {
     const r = identifyScore(index, test.embedding, this.threshold(), top);
-    if (!this.model().calibration || r.candidates.length === 0) {
+    const cal = this.model().calibration;
+    if (!cal || r.candidates.length === 0) {
       return { candidates: r.candidates.map((c) => ({ speaker: c.speaker, score: c.score, id: c.id })), best: r.best, threshold: r.threshold };
     }
-    const decisions = r.candidates.map((c) => this.verifyDecision(test, this.store.list().find((x) => x.id === c.id)!));
+    // The test's cohort similarity is the same against every candidate: computed once.
+    const cohortTest = cal.cohortMean(test.embedding);
+    const decisions = r.candidates.map((c) => this.verifyDecision(test, this.store.list().find((x) => x.id === c.id)!, cohortTest));
     return {
       candidates: r.candidates.map((c, i) => ({ speaker: c.speaker, score: c.score, id: c.id, llr: decisions[i].llr, probability: decisions[i].probability })),
       best: decisions[0].accepted ? r.candidates[0].speaker : null,

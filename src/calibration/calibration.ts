@@ -91,7 +91,7 @@ export function topKMean(scores: Float32Array, k: number): number {
 }
 
 /** The feature vector of one trial, in the order of `names`. */
-export function trialFeatures(names: readonly CalibrationFeature[], f: { cosine: number; cohortEnroll: number; cohortTest: number; speechEnroll: number; speechTest: number }): number[] {
+export function trialFeatures(names: readonly CalibrationFeature[], f: TrialMeasures): number[] {
   return names.map((n) => {
     switch (n) {
       case 'cosine':
@@ -108,6 +108,23 @@ export function trialFeatures(names: readonly CalibrationFeature[], f: { cosine:
         return f.cosine * logSpeech(Math.min(f.speechEnroll, f.speechTest));
     }
   });
+}
+
+/** The measures of one trial that a calibration weighs. */
+export interface TrialMeasures {
+  cosine: number;
+  cohortEnroll: number;
+  cohortTest: number;
+  speechEnroll: number;
+  speechTest: number;
+}
+
+/** bias + weights . features(m): the one place a calibration's linear map is applied (fit and use). */
+export function linearLlr(c: { features: readonly CalibrationFeature[]; weights: readonly number[]; bias: number }, m: TrialMeasures): number {
+  const x = trialFeatures(c.features, m);
+  let z = c.bias;
+  for (let i = 0; i < x.length; i++) z += c.weights[i] * x[i];
+  return z;
 }
 
 export class ScoreCalibration {
@@ -137,27 +154,11 @@ export class ScoreCalibration {
     return topKMean(this.index.scores(v), this.data.cohort.topK);
   }
 
-  /** The llr of a linear combination of already computed trial measures. */
-  llrOf(f: { cosine: number; cohortEnroll: number; cohortTest: number; speechEnroll: number; speechTest: number }): number {
+  /** The llr of already computed trial measures (speech durations clamped to the fit's range). */
+  llrOf(f: TrialMeasures): number {
     const r = this.data.speechRange;
     const clamp = (v: number, [lo, hi]: [number, number]) => Math.min(hi, Math.max(lo, v));
-    const x = trialFeatures(this.data.features, r ? { ...f, speechEnroll: clamp(f.speechEnroll, r.enroll), speechTest: clamp(f.speechTest, r.test) } : f);
-    let z = this.data.bias;
-    for (let i = 0; i < x.length; i++) z += this.data.weights[i] * x[i];
-    return z;
-  }
-
-  /** Scores one trial. `cohortEnroll` may be passed when cached. */
-  score(enroll: TrialSide, test: TrialSide, cohortEnroll?: number): CalibratedScore {
-    const c = cosine(enroll.embedding, test.embedding);
-    const llr = this.llrOf({
-      cosine: c,
-      cohortEnroll: cohortEnroll ?? this.cohortMean(enroll.embedding),
-      cohortTest: this.cohortMean(test.embedding),
-      speechEnroll: enroll.speechSec,
-      speechTest: test.speechSec,
-    });
-    return { cosine: c, llr, probability: llrToProbability(llr) };
+    return linearLlr(this.data, r ? { ...f, speechEnroll: clamp(f.speechEnroll, r.enroll), speechTest: clamp(f.speechTest, r.test) } : f);
   }
 }
 
@@ -171,9 +172,24 @@ export interface CalibratedDecision extends CalibratedScore {
   accepted: boolean;
 }
 
-export function decideCalibrated(cal: ScoreCalibration, enroll: TrialSide, test: TrialSide, llrThreshold: number, cohortEnroll?: number): CalibratedDecision {
+/**
+ * The calibrated decision of one trial. `cohort` takes a side's cohort similarity when the caller
+ * has it already (identify scores one test against several speakers).
+ */
+export function decideCalibrated(
+  cal: ScoreCalibration,
+  enroll: TrialSide,
+  test: TrialSide,
+  llrThreshold: number,
+  cohort: { enroll?: number; test?: number } = {},
+): CalibratedDecision {
   const c = cosine(enroll.embedding, test.embedding);
-  const m = { cohortEnroll: cohortEnroll ?? cal.cohortMean(enroll.embedding), cohortTest: cal.cohortMean(test.embedding), speechEnroll: enroll.speechSec, speechTest: test.speechSec };
+  const m = {
+    cohortEnroll: cohort.enroll ?? cal.cohortMean(enroll.embedding),
+    cohortTest: cohort.test ?? cal.cohortMean(test.embedding),
+    speechEnroll: enroll.speechSec,
+    speechTest: test.speechSec,
+  };
   const llr = cal.llrOf({ ...m, cosine: c });
   const at0 = cal.llrOf({ ...m, cosine: 0 });
   const slope = cal.llrOf({ ...m, cosine: 1 }) - at0;

@@ -6,14 +6,9 @@
  */
 import { fitLogRegWeighted, type WeightedRow } from './logreg';
 import { cllr, minCllr, ratesAt } from './metrics';
-import { trialFeatures, type CalibrationFeature } from './calibration';
+import { linearLlr, trialFeatures, type CalibrationFeature, type TrialMeasures } from './calibration';
 
-export interface MeasuredTrial {
-  cosine: number;
-  cohortEnroll: number;
-  cohortTest: number;
-  speechEnroll: number;
-  speechTest: number;
+export interface MeasuredTrial extends TrialMeasures {
   target: boolean;
   /** Corpus and condition, e.g. "speechocean762/telephone": each group weighs the same. */
   group: string;
@@ -40,10 +35,7 @@ export function fitCalibration(trials: MeasuredTrial[], features: CalibrationFea
 }
 
 export function applyCalibration(c: FittedCalibration, t: MeasuredTrial): number {
-  const x = trialFeatures(c.features, t);
-  let z = c.bias;
-  for (let i = 0; i < x.length; i++) z += c.weights[i] * x[i];
-  return z;
+  return linearLlr(c, t);
 }
 
 /**

@@ -145,7 +145,13 @@ export async function runTrials(trials: Trial[], opts: RunTrialsOptions): Promis
   };
 
   const cal = opts.calibration;
-  const cohortOfEnroll = new Map<Float32Array, number>();
+  // One cohort similarity per distinct embedding (enrollments and tests recur across trials).
+  const cohortMeans = new Map<Float32Array, number>();
+  const cohortOf = (v: Float32Array): number => {
+    let m = cohortMeans.get(v);
+    if (m === undefined) cohortMeans.set(v, (m = cal!.cohortMean(v)));
+    return m;
+  };
   const tar: number[] = [];
   const non: number[] = [];
   const cosTar: number[] = [];
@@ -157,10 +163,8 @@ export async function runTrials(trials: Trial[], opts: RunTrialsOptions): Promis
     let s = c;
     if (opts.norm) s = opts.norm.normalize(s, statsOf(e), statsOf(vectorOf(x)));
     else if (cal) {
-      let ce = cohortOfEnroll.get(e);
-      if (ce === undefined) cohortOfEnroll.set(e, (ce = cal.cohortMean(e)));
       const speechEnroll = t.enroll.reduce((a, p) => a + speechOf(cache.get(p)!), 0);
-      s = cal.llrOf({ cosine: c, cohortEnroll: ce, cohortTest: cal.cohortMean(vectorOf(x)), speechEnroll, speechTest: speechOf(x) });
+      s = cal.llrOf({ cosine: c, cohortEnroll: cohortOf(e), cohortTest: cohortOf(vectorOf(x)), speechEnroll, speechTest: speechOf(x) });
     }
     (t.label === 1 ? tar : non).push(s);
     (t.label === 1 ? cosTar : cosNon).push(c);

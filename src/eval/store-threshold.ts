@@ -17,6 +17,7 @@
  * same rule takes calibrated log-likelihood ratios, given an LLR prior and `nearDuplicate`).
  * The renderer imports it too.
  */
+import { ratesAt as errorRatesAt } from '../calibration/metrics';
 import { computeEer } from './metrics';
 
 /** Weight of the prior, in target trials: 30 same-speaker trials move the threshold half-way. */
@@ -80,9 +81,8 @@ export interface AdviceOptions {
 
 /** Rates at a threshold; a trial is accepted when its score >= threshold. */
 export function ratesAt(threshold: number, targets: readonly number[], nontargets: readonly number[]): Rates {
-  const far = nontargets.length ? nontargets.filter((s) => s >= threshold).length / nontargets.length : 0;
-  const frr = targets.length ? targets.filter((s) => s < threshold).length / targets.length : 0;
-  return { far, frr };
+  const r = errorRatesAt(targets, nontargets, threshold);
+  return { far: r.falseAcceptRate, frr: r.falseRejectRate };
 }
 
 /** The model's validation EER points from its card's `evaluation` (entries named validation/...). */
