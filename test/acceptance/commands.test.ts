@@ -182,6 +182,14 @@ describe.sequential('every README command, as a fresh process each', () => {
     const ev = await box.json<{ model: string; modelDir: string }>(['eval', '--trials', trials, '--limit', '6']);
     expect(ev.code, ev.stderr).toBe(0);
     expect(ev.obj).toMatchObject({ model: versionId, modelDir: join(box.store, 'models', versionId) });
+    // --sweep too (it once measured models/default whatever the store used), and the text names the model.
+    const sweep = await box.json<{ model: string; modelDir: string; sweep: unknown[] }>(['eval', '--trials', trials, '--limit', '6', '--sweep', '1']);
+    expect(sweep.code, sweep.stderr).toBe(0);
+    expect(sweep.obj).toMatchObject({ model: versionId, modelDir: join(box.store, 'models', versionId) });
+    expect(sweep.obj.sweep).toHaveLength(2);
+    const evText = await box.vox(['eval', '--trials', trials, '--limit', '6']);
+    expect(evText.code, evText.stderr).toBe(0);
+    expect(evText.stdout).toContain(`model ${versionId} (${join(box.store, 'models', versionId)})`);
 
     const use = await box.json<{ model: { id: string }; previousId: string; profiles: number }>(['models', 'use', builtinId]);
     expect(use.code, use.stderr).toBe(0);
