@@ -19,10 +19,11 @@ import { AudioDecodeError, InvalidArgumentError, ModelError, VoxprintError } fro
 import { computeEer, detCurve } from './eval/metrics';
 import { adviseThreshold, validationPoints, type ThresholdAdvice } from './eval/store-threshold';
 import { loadModel } from './model/io';
-import { embedRecordings, ModelRegistry } from './model/registry';
+import { embedRecordings } from './model/registry';
 import type { Embedder } from './model/embedder';
 import type { ModelCard } from './model/card';
-import { defaultModelDir } from './model-dir';
+import { resolveModelDir, type Env } from './model/resolve';
+import { MIN_SPEECH_SEC } from './model/speech';
 import { centroidOf } from './speakers/codec';
 import { defaultStoreDir } from './speakers/home';
 import { normalizeName } from './speakers/names';
@@ -39,9 +40,12 @@ export interface EngineOptions {
   storeDir?: string;
   /**
    * Model folder; default: the version in use in this store (STORE/app-models.json, see
-   * src/model/registry.ts), else VOXPRINT_MODEL, else models/default of this package.
+   * src/model/registry.ts), else VOXPRINT_MODEL, else models/default of this package
+   * (src/model/resolve.ts).
    */
   modelDir?: string;
+  /** Where VOXPRINT_HOME and VOXPRINT_MODEL are read (default process.env). */
+  env?: Env;
   /**
    * Open even when no model is installed (default false): store-only operations (list, rename,
    * remove, export, import, setThreshold) work, the others throw the NO_MODEL error.
@@ -72,7 +76,7 @@ export interface TakeReport {
   rmsDb: number;
   snrDb: number;
   clippedFraction: number;
-  /** False when the take cannot be used for enrollment (no voice, or less than MIN_TAKE_SPEECH_SEC). */
+  /** False when the take cannot be used for enrollment (no voice, or less than MIN_SPEECH_SEC). */
   usable: boolean;
   issues: { code: TakeIssueCode; message: string; fix: string }[];
 }
@@ -136,8 +140,6 @@ export interface EngineInfo {
   problems: readonly StoreProblem[];
 }
 
-/** A take with less speech than this is not used for enrollment. */
-export const MIN_TAKE_SPEECH_SEC = 0.3;
 /** Enrollment needs at least this much speech over all its usable takes. */
 export const MIN_ENROLL_SPEECH_SEC = 1.5;
 /** What a good profile has; the app's enrollment progress aims at it. */
@@ -145,8 +147,6 @@ export const RECOMMENDED_SPEECH_SEC = 20;
 
 /** Seconds of speech behind a profile's centroid. */
 const profileSpeechSec = (p: Profile) => p.utterances.reduce((a, u) => a + u.speechSec, 0);
-
-export { defaultModelDir } from './model-dir';
 
 const QUALITY_CODES: Record<string, TakeIssueCode> = {
   'no-voice': 'no_voice',
@@ -174,9 +174,9 @@ export class Engine {
    */
   static async open(opts: EngineOptions = {}): Promise<Engine> {
     const backend = await ensureBackend();
-    const storeDir = opts.storeDir ?? defaultStoreDir();
+    const storeDir = opts.storeDir ?? defaultStoreDir(opts.env);
     // Without --model: the version chosen in this store (voxprint models use), else the built-in one.
-    const modelDir = path.resolve(opts.modelDir ?? new ModelRegistry({ storeDir, builtinDir: defaultModelDir() }).activeDir());
+    const modelDir = resolveModelDir({ storeDir, modelDir: opts.modelDir, env: opts.env });
     let embedder: Embedder | undefined;
     let modelError: VoxprintError | undefined;
     try {
@@ -264,7 +264,7 @@ export class Engine {
       takes.push(report);
       if (!report.usable) continue;
       utts.push({
-        wav: encodeWav(audio.samples, 16000),
+        wav: encodeWav(audio.samples, audio.sampleRate),
         source: inputName(input),
         durationSec: audio.durationSec,
         speechSec: report.speechSec,
@@ -544,7 +544,7 @@ export async function decodeInput(input: AudioInput): Promise<Audio> {
 function takeReport(name: string, audio: Audio, q: QualityReport): TakeReport {
   const issues = q.issues.map((i) => ({ code: QUALITY_CODES[i.code] ?? 'other', message: i.message, fix: i.fix }));
   const noVoice = q.issues.some((i) => i.code === 'no-voice');
-  if (!noVoice && q.speechSec < MIN_TAKE_SPEECH_SEC && !issues.some((i) => i.code === 'too_short'))
+  if (!noVoice && q.speechSec < MIN_SPEECH_SEC && !issues.some((i) => i.code === 'too_short'))
     issues.push({ code: 'too_short', message: `only ${q.speechSec.toFixed(1)} s of speech`, fix: 'say a full sentence' });
   return {
     name,
@@ -554,7 +554,7 @@ function takeReport(name: string, audio: Audio, q: QualityReport): TakeReport {
     rmsDb: q.levelDb,
     snrDb: q.snrDb,
     clippedFraction: q.clippingRatio,
-    usable: !noVoice && q.speechSec >= MIN_TAKE_SPEECH_SEC,
+    usable: !noVoice && q.speechSec >= MIN_SPEECH_SEC,
     issues,
   };
 }
@@ -565,7 +565,7 @@ function noSpeechError(r: TakeReport): AudioDecodeError {
   const fix = r.issues[0]?.fix ?? 'say a full sentence';
   return new AudioDecodeError(
     'TOO_LITTLE_SPEECH',
-    `${r.name}: ${what}, so there is no voice to compare; at least ${MIN_TAKE_SPEECH_SEC} s of speech is needed. Record again: ${fix}.`,
+    `${r.name}: ${what}, so there is no voice to compare; at least ${MIN_SPEECH_SEC} s of speech is needed. Record again: ${fix}.`,
     { subject: r.name },
   );
 }

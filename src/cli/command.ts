@@ -50,7 +50,7 @@ export interface CommandSpec {
 
 export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   store: { type: 'string', value: 'DIR', help: 'profile store folder (default: $VOXPRINT_HOME, else the per-user app-data folder)' },
-  model: { type: 'string', value: 'DIR', help: 'model folder (default: $VOXPRINT_MODEL, else models/default)' },
+  model: { type: 'string', value: 'DIR', help: 'model folder (default: the version chosen in the store, see voxprint models list; else $VOXPRINT_MODEL, else models/default)' },
   json: { type: 'boolean', help: 'print exactly one JSON object on stdout instead of text (with verify/identify --stream: one object per line)' },
   help: { type: 'boolean', short: 'h', help: 'show help (also: voxprint COMMAND --help)' },
   version: { type: 'boolean', short: 'V', help: 'print the version and the TensorFlow.js backend in use' },

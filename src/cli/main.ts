@@ -105,7 +105,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       async engine(opts = {}) {
         // Loaded here, not at start: it pulls in tfjs, which --help and --version never need.
         const { Engine } = await import('../engine');
-        const e = await Engine.open({ storeDir, modelDir, allowMissingModel: opts.model === false });
+        const e = await Engine.open({ storeDir, modelDir, env: io.env, allowMissingModel: opts.model === false });
         engines.push(e);
         for (const p of e.store.problems)
           io.stderr(

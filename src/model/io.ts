@@ -11,6 +11,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { ensureBackend, isBackendFault, tf } from '../backend';
 import { assert, BackendError, ModelError } from '../errors';
 import { DEFAULT_FEATURE_CONFIG, featureConfigKey, type FeatureConfig } from '../features/mfcc';
+import { checkFrontEnd, frontEndWith } from './front-end-check';
 import { ModelCardSchema, MODEL_FORMAT, MODEL_FORMAT_VERSION, type ModelCard } from './card';
 import { Embedder } from './embedder';
 import './layers'; // registers the custom layer classes before any model.json is deserialised
@@ -20,7 +21,7 @@ export const WEIGHTS_BIN = 'weights.bin';
 export const CARD_JSON = 'voxprint.json';
 
 /** The card fields that saveModel derives from the embedder itself, so they cannot disagree with it. */
-type Derived = 'format' | 'formatVersion' | 'featureConfig' | 'featureConfigKey' | 'architecture' | 'params';
+type Derived = 'format' | 'formatVersion' | 'featureConfig' | 'featureConfigKey' | 'frontEnd' | 'architecture' | 'params';
 export type ModelCardInput = Omit<ModelCard, Derived> & Partial<Pick<ModelCard, Derived>>;
 
 export interface SaveOptions {
@@ -44,6 +45,7 @@ export async function saveModel(dir: string, embedder: Embedder, card: ModelCard
     formatVersion: MODEL_FORMAT_VERSION,
     featureConfig: { ...embedder.featureConfig },
     featureConfigKey: featureConfigKey(embedder.featureConfig),
+    frontEnd: frontEndWith(embedder.featureConfig),
     architecture: embedder.arch,
     params: embedder.model.countParams(),
   });
@@ -144,23 +146,14 @@ export async function readModelCard(dir: string): Promise<ModelCard> {
 
 /**
  * Loads a model folder. Throws ModelError NO_MODEL when the folder or its files are missing,
- * MODEL_FORMAT when they are unreadable, MODEL_MISMATCH when the model was trained with other
- * feature settings than the code computes, BackendError when the tfjs runtime cannot run it.
+ * MODEL_FORMAT when they are unreadable, MODEL_MISMATCH when the model was trained with another
+ * front end than the code computes, BackendError when the tfjs runtime cannot run it.
  * Initialises the backend itself (once per process), so it works as the first call of a process.
  */
 export async function loadModel(dir: string, opts: LoadOptions = {}): Promise<Embedder> {
   const card = await readModelCard(dir);
   const codeCfg = opts.featureConfig ?? DEFAULT_FEATURE_CONFIG;
-  const codeKey = featureConfigKey(codeCfg);
-  const cardKey = safeKey(card.featureConfig) ?? '(invalid feature configuration)';
-  if (card.featureConfigKey !== codeKey || cardKey !== codeKey) {
-    throw new ModelError(
-      'MODEL_MISMATCH',
-      `The model in ${dir} was trained with features "${card.featureConfigKey}", but this voxprint computes "${codeKey}". ` +
-        'Its embeddings would be meaningless: use a model trained with this version (`npm run train:default`).',
-      { subject: dir },
-    );
-  }
+  checkFrontEnd(dir, card, frontEndWith(codeCfg));
   await ensureBackend();
   let model: import('@tensorflow/tfjs').LayersModel;
   try {
@@ -189,12 +182,4 @@ export async function loadModel(dir: string, opts: LoadOptions = {}): Promise<Em
     throw e;
   }
   return embedder;
-}
-
-function safeKey(cfg: Record<string, unknown>): string | undefined {
-  try {
-    return featureConfigKey(cfg as Partial<FeatureConfig>);
-  } catch {
-    return undefined;
-  }
 }

@@ -14,7 +14,7 @@
  */
 import { resolve } from 'node:path';
 import { tf } from '../backend';
-import { defaultModelDir } from '../engine';
+import { builtinModelDir, resolveModelDir } from '../model/resolve';
 import { CancelledError, InvalidArgumentError, VoxprintError } from '../errors';
 import { frameInputDim, statsInputDim } from '../model/architecture';
 import type { ModelCard } from '../model/card';
@@ -116,8 +116,9 @@ export async function finetune(input: FinetuneOptionsInput, onEvent: (e: Finetun
   if (!o.storeDir && !o.out) throw new InvalidArgumentError('Fine-tuning needs a profile store (storeDir) or an output folder (out) for the new version.');
   if (!o.storeDir && !o.data.length) throw new InvalidArgumentError('Fine-tuning needs recordings: a profile store with enrolled speakers, or --data DIR.');
   const store = o.storeDir ? await ProfileStore.open(o.storeDir) : undefined;
-  const registry = o.storeDir ? new ModelRegistry({ storeDir: o.storeDir, builtinDir: resolve(o.builtinDir ?? defaultModelDir()) }) : undefined;
-  const parentDir = resolve(o.modelDir ?? registry?.activeDir() ?? defaultModelDir());
+  const builtinDir = resolve(o.builtinDir ?? builtinModelDir());
+  const registry = o.storeDir ? new ModelRegistry({ storeDir: o.storeDir, builtinDir }) : undefined;
+  const parentDir = resolveModelDir({ storeDir: o.storeDir, modelDir: o.modelDir, builtinDir });
 
   // Data first (cheap, and the commonest error), split before anything looks at the audio.
   const speakers = collectRecordings({ store, useEnrolled: o.useEnrolled, data: o.data });

@@ -7,6 +7,7 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DATA, dataFolder, expectUserError, libri, type Sandbox, useSandbox } from './cli';
+import { DEFAULT_FRONT_END } from '../../src/features/front-end';
 
 const sb = useSandbox('cmds');
 let box: Sandbox;
@@ -167,6 +168,8 @@ describe.sequential('every README command, as a fresh process each', () => {
     builtinId = ft.obj.parentId;
     // The store is private to its owner, fine-tuned versions included.
     const dir = join(box.store, 'models', versionId);
+    // The new version records its front end whole (src/features/front-end.ts).
+    expect(JSON.parse(readFileSync(join(dir, 'voxprint.json'), 'utf8')).frontEnd).toEqual(DEFAULT_FRONT_END);
     expect(statSync(dir).mode & 0o777).toBe(0o700);
     for (const f of readdirSync(dir)) expect(statSync(join(dir, f)).mode & 0o777, f).toBe(0o600);
   });
@@ -182,6 +185,14 @@ describe.sequential('every README command, as a fresh process each', () => {
     const ev = await box.json<{ model: string; modelDir: string }>(['eval', '--trials', trials, '--limit', '6']);
     expect(ev.code, ev.stderr).toBe(0);
     expect(ev.obj).toMatchObject({ model: versionId, modelDir: join(box.store, 'models', versionId) });
+    // --sweep too (it once measured models/default whatever the store used), and the text names the model.
+    const sweep = await box.json<{ model: string; modelDir: string; sweep: unknown[] }>(['eval', '--trials', trials, '--limit', '6', '--sweep', '1']);
+    expect(sweep.code, sweep.stderr).toBe(0);
+    expect(sweep.obj).toMatchObject({ model: versionId, modelDir: join(box.store, 'models', versionId) });
+    expect(sweep.obj.sweep).toHaveLength(2);
+    const evText = await box.vox(['eval', '--trials', trials, '--limit', '6']);
+    expect(evText.code, evText.stderr).toBe(0);
+    expect(evText.stdout).toContain(`model ${versionId} (${join(box.store, 'models', versionId)})`);
 
     const use = await box.json<{ model: { id: string }; previousId: string; profiles: number }>(['models', 'use', builtinId]);
     expect(use.code, use.stderr).toBe(0);
@@ -203,7 +214,7 @@ describe.sequential('every README command, as a fresh process each', () => {
     const tr = await box.json<{ out: string; modelId: string; steps: number }>(['train', '--out', out, '--data', data, '--epochs', '1', '--p', '4', '--k', '2'], 240_000);
     expect(tr.code, tr.stderr).toBe(0);
     expect(tr.obj).toMatchObject({ out, steps: expect.any(Number) });
-    expect(existsSync(join(out, 'voxprint.json'))).toBe(true);
+    expect(JSON.parse(readFileSync(join(out, 'voxprint.json'), 'utf8')).frontEnd).toEqual(DEFAULT_FRONT_END);
     const e = await box.json(['--model', out, 'embed', libri(BEN, 5)]);
     expect(e.code, e.stderr).toBe(0);
   });

@@ -5,6 +5,7 @@
  * feeds for IDLE_MS, or that passes MAX_AUDIO_SEC, is cancelled so a closed window leaks nothing.
  */
 import { CancelledError, InvalidArgumentError, VoxprintError } from '../../errors';
+import { SAMPLE_RATE } from '../../features/front-end';
 import type { LiveIdentifySession, LiveIdentifyUpdate, LiveVerifySession, LiveVerifyUpdate } from '../../live/session';
 import type { LiveUpdate, ParsedReq, Res } from '../contract';
 import type { CoreHost } from '../host';
@@ -73,7 +74,7 @@ class LiveJob {
 
   push(pcm: Uint8Array): boolean {
     const x = pcm16ToFloat(pcm);
-    this.audioSec += x.length / 16000;
+    this.audioSec += x.length / SAMPLE_RATE;
     if (this.audioSec > MAX_AUDIO_SEC) {
       this.fail(new InvalidArgumentError(`A live session takes at most ${MAX_AUDIO_SEC / 60} minutes of audio; start a new one.`));
       return false;

@@ -4,8 +4,8 @@
  * model in use only when it is kept (by default: only if the held-out EER did not get worse).
  */
 import * as path from 'node:path';
-import { defaultModelDir } from '../../model-dir';
 import { InvalidArgumentError } from '../../errors';
+import { builtinModelDir } from '../../model/resolve';
 import { defaultStoreDir } from '../../speakers/home';
 import type { FinetuneEvent } from '../../train/finetune';
 import { KEEP_POLICIES } from '../../train/keep-policies';
@@ -54,7 +54,7 @@ export const finetuneCmd: CommandSpec = {
     const augment = v.augment === undefined ? undefined : String(v.augment).split(',').map((a) => choiceOption('augment', a.trim(), AUGMENTS)!);
     const opts = {
       storeDir: ctx.storeDir ?? defaultStoreDir(ctx.io.env),
-      builtinDir: defaultModelDir(ctx.io.env),
+      builtinDir: builtinModelDir(ctx.io.env),
       ...(ctx.modelDir ? { modelDir: path.resolve(ctx.modelDir) } : {}),
       data: ((v.data as string[] | undefined) ?? []).map((d) => path.resolve(d)),
       useEnrolled: !v['no-enrolled'],
