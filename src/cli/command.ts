@@ -156,6 +156,6 @@ export function asVoxprintError(e: unknown): VoxprintError {
     EDQUOT: 'the disk quota is exceeded: free some space and try again',
   };
   if (errno?.code && fix[errno.code])
-    return new VoxprintError('BAD_ARGUMENT', `Cannot write ${errno.path ?? 'a file'}: ${fix[errno.code]}.`, { subject: errno.path, cause: e });
+    return new InvalidArgumentError(`Cannot write ${errno.path ?? 'a file'}: ${fix[errno.code]}.`, { subject: errno.path, cause: e });
   return new VoxprintError('INTERNAL', `Internal error: ${(e as Error)?.message ?? String(e)}`, { cause: e });
 }
