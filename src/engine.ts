@@ -12,7 +12,7 @@
 import { decideCalibrated } from './calibration/calibration';
 import * as path from 'node:path';
 import { decodeAudioBytes, decodeAudioFile, type Audio } from './audio/decode';
-import { assessQuality, type QualityReport, type TakeReport } from './audio/quality';
+import { assessQuality, tooShortIssue, type QualityReport, type TakeReport } from './audio/quality';
 import { encodeWav } from './audio/wav';
 import { ensureBackend, type BackendName } from './backend';
 import { AudioDecodeError, InvalidArgumentError, ModelError, VoxprintError } from './errors';
@@ -510,7 +510,7 @@ function takeReport(name: string, audio: Audio, q: QualityReport): TakeReport {
   const issues = [...q.issues];
   const noVoice = issues.some((i) => i.code === 'no_voice');
   if (!noVoice && q.speechSec < MIN_TAKE_SPEECH_SEC && !issues.some((i) => i.code === 'too_short'))
-    issues.push({ code: 'too_short', message: `only ${q.speechSec.toFixed(1)} s of speech`, fix: 'say a full sentence' });
+    issues.push(tooShortIssue(q.speechSec));
   return {
     name,
     durationSec: audio.durationSec,

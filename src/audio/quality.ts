@@ -62,6 +62,11 @@ function clippingRatio(x: Float32Array, peak: number): number {
   return n / x.length;
 }
 
+/** The issue of a take with too little speech (here, and below the engine's minimum for a take). */
+export function tooShortIssue(speechSec: number): QualityIssue {
+  return { code: 'too_short', message: `only ${speechSec.toFixed(1)} s of speech`, fix: 'say a full sentence' };
+}
+
 /** Assesses a 16 kHz mono take (samples in [-1, 1]). Never throws for finite input. */
 export function assessQuality(samples: Float32Array, opts: QualityOptions = {}): QualityReport {
   const minSpeechSec = opts.minSpeechSec ?? 1.0;
@@ -112,7 +117,7 @@ export function assessQuality(samples: Float32Array, opts: QualityOptions = {}):
   } else if (drowned) {
     issues.push({ code: 'no_voice', message: 'no voice stands out from the background noise', fix: 'record somewhere quieter, close to the mic' });
   } else if (vad.speechSec < minSpeechSec) {
-    issues.push({ code: 'too_short', message: `only ${vad.speechSec.toFixed(1)} s of speech`, fix: 'say a full sentence' });
+    issues.push(tooShortIssue(vad.speechSec));
   }
   if (vad.speechSec >= 0.1 && levelDb < minLevelDb) {
     issues.push({ code: 'too_quiet', message: `the voice is very quiet (${levelDb.toFixed(0)} dBFS)`, fix: 'speak up, move closer to the microphone or raise its input level' });
