@@ -8,9 +8,10 @@ import { defaultModelDir } from '../../model-dir';
 import { InvalidArgumentError } from '../../errors';
 import { defaultStoreDir } from '../../speakers/home';
 import type { FinetuneEvent } from '../../train/finetune';
-import { ChannelAug, FreezeMode, KeepPolicy, LossName, MiningName } from '../../train/vocab';
+import { ChannelAug, FreezeMode, KeepPolicy } from '../../train/vocab';
 import { finetuneVerdict } from '../../train/finetune-verdict';
-import { choiceOption, intOption, numberOption, orList, type CommandSpec } from '../command';
+import { choiceOption, intOption, numberOption, type CommandSpec } from '../command';
+import { LOSS_OPTIONS, lossChoices } from './loss-options';
 import { pct } from '../io';
 
 export const finetuneCmd: CommandSpec = {
@@ -30,8 +31,7 @@ export const finetuneCmd: CommandSpec = {
     'no-enrolled': { type: 'boolean', help: "leave the enrolled speakers' recordings out (use only --data)" },
     epochs: { type: 'string', value: 'N', help: 'epochs (default 10; stops early when the held-out EER stops improving)' },
     steps: { type: 'string', value: 'N', help: 'steps per epoch (default: about one pass over the local recordings)' },
-    loss: { type: 'string', value: 'NAME', help: `${orList(LossName.options)} (default triplet)` },
-    mining: { type: 'string', value: 'NAME', help: `${orList(MiningName.options)} (default semihard)` },
+    ...LOSS_OPTIONS,
     margin: { type: 'string', value: 'M', help: 'triplet margin (default 0.2)' },
     lr: { type: 'string', value: 'LR', help: 'learning rate (default 0.0002)' },
     anchor: { type: 'string', value: 'A', help: 'L2-SP: pull the weights towards the current model with strength A (default 0.01; 0: off)' },
@@ -61,8 +61,7 @@ export const finetuneCmd: CommandSpec = {
       ...(v['replay-data'] ? { replayData: path.resolve(v['replay-data'] as string) } : {}),
       ...(v.epochs ? { epochs: intOption('epochs', v.epochs, 1, 200) } : {}),
       ...(v.steps ? { stepsPerEpoch: intOption('steps', v.steps, 1, 10_000) } : {}),
-      ...(v.loss ? { loss: choiceOption('loss', v.loss, LossName.options) } : {}),
-      ...(v.mining ? { mining: choiceOption('mining', v.mining, MiningName.options) } : {}),
+      ...lossChoices(v),
       ...(v.margin ? { margin: numberOption('--margin', v.margin, 1e-6, 10) } : {}),
       ...(v.lr ? { lr: numberOption('--lr', v.lr, 1e-8, 1) } : {}),
       ...(v.anchor ? { anchor: numberOption('--anchor', v.anchor, 0, 1000) } : {}),

@@ -2,8 +2,8 @@
 import * as path from 'node:path';
 import { InvalidArgumentError } from '../../errors';
 import type { TrainEvent } from '../../train/trainer';
-import { LossName, MiningName } from '../../train/vocab';
-import { choiceOption, intOption, numberOption, orList, type CommandSpec } from '../command';
+import { intOption, numberOption, type CommandSpec } from '../command';
+import { LOSS_OPTIONS, lossChoices } from './loss-options';
 import { pct } from '../io';
 
 export const trainCmd: CommandSpec = {
@@ -19,8 +19,7 @@ export const trainCmd: CommandSpec = {
     out: { type: 'string', value: 'DIR', help: 'where to save the model (required)' },
     data: { type: 'string', value: 'DIR', help: 'data folder (default ../shared/data)' },
     splits: { type: 'string', value: 'FILE', help: 'speaker split file (default DATA/splits.json when it exists)' },
-    loss: { type: 'string', value: 'NAME', help: `${orList(LossName.options)} (default triplet)` },
-    mining: { type: 'string', value: 'NAME', help: `${orList(MiningName.options)} (default semihard)` },
+    ...LOSS_OPTIONS,
     margin: { type: 'string', value: 'M', help: 'triplet/contrastive margin (default 0.2)' },
     temperature: { type: 'string', value: 'T', help: 'InfoNCE temperature (default 0.07)' },
     p: { type: 'string', value: 'P', help: 'speakers per batch' },
@@ -39,8 +38,7 @@ export const trainCmd: CommandSpec = {
       out: path.resolve(out),
       data,
       ...(v.splits ? { splits: path.resolve(v.splits as string) } : {}),
-      ...(v.loss ? { loss: choiceOption('loss', v.loss, LossName.options) } : {}),
-      ...(v.mining ? { mining: choiceOption('mining', v.mining, MiningName.options) } : {}),
+      ...lossChoices(v),
       ...(v.margin ? { margin: numberOption('--margin', v.margin, 1e-6, 10) } : {}),
       ...(v.temperature ? { temperature: numberOption('--temperature', v.temperature, 1e-4, 10) } : {}),
       ...(v.p ? { p: intOption('p', v.p, 2, 1024) } : {}),
