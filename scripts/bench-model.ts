@@ -6,17 +6,17 @@
 import { initBackend, tf } from '../src/backend';
 import { buildModel, defaultArchConfig, frameInputDim, statsInputDim, type ArchConfig } from '../src/model/architecture';
 import { splicedLength } from '../src/model/preprocess';
-import { setPlainMatMulForBenchmark } from '../src/model/layers';
+import { FastDense } from '../src/model/layers';
 
 async function main(): Promise<void> {
   const backend = await initBackend();
   const plain = process.env.PLAIN_MATMUL === '1';
-  setPlainMatMulForBenchmark(plain);
   const batch = Number(process.argv[2] ?? 128);
   const frames = Number(process.argv[3] ?? 150);
   const over = process.argv[4] ? (JSON.parse(process.argv[4]) as Partial<ArchConfig>) : {};
   const a = defaultArchConfig(30, over);
   const model = buildModel(a);
+  if (plain) for (const l of model.layers) if (l instanceof FastDense) l.matMulGradient = 'tfjs';
   const params = model.countParams();
   const t = splicedLength(frames, a);
   const x = tf.randomNormal([batch, t, frameInputDim(a)]);

@@ -12,7 +12,7 @@
 import { decideCalibrated } from './calibration/calibration';
 import * as path from 'node:path';
 import { decodeAudioBytes, decodeAudioFile, type Audio } from './audio/decode';
-import { assessQuality, type QualityReport } from './audio/quality';
+import { assessQuality, tooShortIssue, type QualityReport, type TakeReport } from './audio/quality';
 import { encodeWav } from './audio/wav';
 import { ensureBackend, type BackendName } from './backend';
 import { AudioDecodeError, InvalidArgumentError, ModelError, VoxprintError } from './errors';
@@ -27,6 +27,7 @@ import { MIN_SPEECH_SEC } from './model/speech';
 import { centroidOf } from './speakers/codec';
 import { defaultStoreDir } from './speakers/home';
 import { normalizeName } from './speakers/names';
+import type { SpeakerSummary } from './speakers/summary';
 import type { LockOptions } from './speakers/lock';
 import { CentroidIndex, cosine, identifyScore, verifyScore } from './speakers/scoring';
 import { LiveIdentifySession, LiveVerifySession, type LiveScore } from './live/session';
@@ -52,33 +53,6 @@ export interface EngineOptions {
    */
   allowMissingModel?: boolean;
   lock?: LockOptions;
-}
-
-export interface SpeakerSummary {
-  id: string;
-  name: string;
-  utterances: number;
-  speechSec: number;
-  modelId: string;
-  createdAt: string;
-  /** Enrolled with another model: re-embedded before any comparison. */
-  stale: boolean;
-}
-
-export type TakeIssueCode = 'no_voice' | 'too_short' | 'too_quiet' | 'clipped' | 'noisy' | 'too_loud' | 'other';
-
-/** Quality feedback for one take (matches src/api TakeReport, plus the raw report). */
-export interface TakeReport {
-  name: string;
-  durationSec: number;
-  speechSec: number;
-  peakDb: number;
-  rmsDb: number;
-  snrDb: number;
-  clippedFraction: number;
-  /** False when the take cannot be used for enrollment (no voice, or less than MIN_SPEECH_SEC). */
-  usable: boolean;
-  issues: { code: TakeIssueCode; message: string; fix: string }[];
 }
 
 export interface EnrollResult {
@@ -148,14 +122,6 @@ export const RECOMMENDED_SPEECH_SEC = 20;
 /** Seconds of speech behind a profile's centroid. */
 const profileSpeechSec = (p: Profile) => p.utterances.reduce((a, u) => a + u.speechSec, 0);
 
-const QUALITY_CODES: Record<string, TakeIssueCode> = {
-  'no-voice': 'no_voice',
-  'too-short': 'too_short',
-  'too-quiet': 'too_quiet',
-  clipped: 'clipped',
-  noisy: 'noisy',
-  'too-loud': 'too_loud',
-};
 
 export class Engine {
   private index?: { key: string; index: CentroidIndex };
@@ -542,10 +508,10 @@ export async function decodeInput(input: AudioInput): Promise<Audio> {
 }
 
 function takeReport(name: string, audio: Audio, q: QualityReport): TakeReport {
-  const issues = q.issues.map((i) => ({ code: QUALITY_CODES[i.code] ?? 'other', message: i.message, fix: i.fix }));
-  const noVoice = q.issues.some((i) => i.code === 'no-voice');
+  const issues = [...q.issues];
+  const noVoice = issues.some((i) => i.code === 'no_voice');
   if (!noVoice && q.speechSec < MIN_SPEECH_SEC && !issues.some((i) => i.code === 'too_short'))
-    issues.push({ code: 'too_short', message: `only ${q.speechSec.toFixed(1)} s of speech`, fix: 'say a full sentence' });
+    issues.push(tooShortIssue(q.speechSec));
   return {
     name,
     durationSec: audio.durationSec,

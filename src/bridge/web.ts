@@ -44,6 +44,7 @@ export async function startWeb(opts: WebOptions = {}): Promise<Web> {
     openEngine: (o) => Engine.open(o),
     spawnFinetuneWorker: (input) => spawnModuleWorker(new URL('../api/finetune-worker-entry.ts', import.meta.url), input),
     emit: (e) => ref.bridge?.emit(e),
+    log,
   });
   const dispatch = createDispatcher(createHandlers(host), {
     onInternalError: (op, e) => log(`voxprint web: ${op} failed: ${(e as Error)?.stack ?? String(e)}`),

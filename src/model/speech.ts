@@ -20,11 +20,8 @@ export function selectSpeech(samples: Float32Array): Float32Array {
  * whole signal is used instead): score calibration takes the speech duration into account.
  */
 export function selectSpeechWithSeconds(samples: Float32Array): { speech: Float32Array; speechSec: number } {
-  let r: ReturnType<typeof detectSpeech>;
-  try {
-    r = detectSpeech(samples);
-  } catch {
-    return { speech: samples, speechSec: 0 };
-  }
+  // No catch: the VAD never throws for a Float32Array, whatever its length or values (empty,
+  // shorter than a frame, NaN), so an error here is a bug to surface, not a take to fall back on.
+  const r = detectSpeech(samples);
   return r.speechSec >= MIN_SPEECH_SEC ? { speech: r.speech, speechSec: r.speechSec } : { speech: samples, speechSec: 0 };
 }

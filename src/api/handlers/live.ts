@@ -117,7 +117,7 @@ export function liveHandlers(host: CoreHost) {
   const open = new Map<string, LiveJob>();
   const get = (jobId: string): LiveJob => {
     const j = open.get(jobId);
-    if (!j) throw new VoxprintError('BAD_ARGUMENT', 'That live session has ended (or never started). Start a new one.', { subject: jobId });
+    if (!j) throw new InvalidArgumentError('That live session has ended (or never started). Start a new one.', { subject: jobId });
     return j;
   };
   return {
