@@ -5,7 +5,7 @@
  * plus a 300 Hz high-pass), clipping and gain.
  */
 import { resample } from '../audio/resample';
-import type { Rng } from './rng';
+import type { Rng } from '../util/rng';
 
 /** Speed factor s: the result plays s times faster (s=1.1 -> 10% shorter and higher). */
 export function speedPerturb(x: Float32Array, s: number): Float32Array {

@@ -12,7 +12,7 @@ import { decodeAudioFile } from '../audio/decode';
 import { computeMfcc, featureConfigKey, type FeatureConfig, type Features } from '../features/mfcc';
 import { selectSpeech, speechSettingsKey } from '../model/speech';
 import { channelAugment, speedPerturb, type ChannelAug } from './augment';
-import { hash32, makeRng } from './rng';
+import { hash32, makeRng } from '../util/rng';
 
 /** Bump when speech selection or augmentation code changes what a cached entry holds. */
 export const CACHE_VERSION = 'speech-v3:aug-v1';

@@ -31,7 +31,7 @@ import { FinetuneOptionsSchema, type FinetuneOptions, type FinetuneOptionsInput 
 import { loadNoises, planReplay, type ReplayPlan } from './finetune-replay';
 import { makeLoss } from '../metric';
 import { lossConfig, perMemberLoss } from './loss';
-import { makeRng } from './rng';
+import { makeRng } from '../util/rng';
 import { PKSampler, type TrainItem } from './sampler';
 import { runLoop, tick } from './loop';
 
