@@ -1,12 +1,12 @@
 /**
  * Probe: concatenating two trained models' embeddings (the second scaled by sqrt(w)), so the cosine
  * is (cos_a + w cos_b) / (1 + w). Scores the dev lists for several w; a diagnostic, it chooses nothing.
- *   npx tsx scripts/probe-ensemble.ts MODEL_A MODEL_B
+ *   npx tsx research/probe-ensemble.ts MODEL_A MODEL_B
  */
 import { initBackend } from '../src/backend';
 import { decodeAudioFile } from '../src/audio/decode';
 import { loadModel } from '../src/model';
-import { evalDevWith } from './eval-dev';
+import { evalDevWith } from '../scripts/eval-dev';
 
 async function main(): Promise<void> {
   await initBackend();

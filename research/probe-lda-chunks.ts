@@ -1,14 +1,14 @@
 /**
  * Probe: does the way long LibriSpeech train utterances are cut before fitting the `lda` baseline
  * change its dev EER? Fits LDA-30 with 3 s, 6 s, 12 s chunks and whole utterances; prints dev EERs.
- *   npx tsx scripts/probe-lda-chunks.ts
+ *   npx tsx research/probe-lda-chunks.ts
  */
 import path from 'node:path';
 import { decodeAudioFile } from '../src/audio/decode';
 import { readSplits, splitFiles } from '../src/eval/data';
 import { fitLda, ldaProject } from '../src/eval/lda';
 import { chunkStats, mfccStats, speechMfcc } from '../src/eval/stats';
-import { evalDevWith } from './eval-dev';
+import { evalDevWith } from '../scripts/eval-dev';
 import { ldaInputOfFile } from '../src/eval/baselines';
 const root = '../shared/data';
 const speakers = splitFiles(readSplits(path.join(root, 'splits.json')), 'train', root);

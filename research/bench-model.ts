@@ -1,6 +1,6 @@
 /**
  * Measures one training step (forward + backward + Adam) and batch-1 inference of the embedder on
- * the current backend with random inputs: `npx tsx scripts/bench-model.ts [batch] [frames]`.
+ * the current backend with random inputs: `npx tsx research/bench-model.ts [batch] [frames]`.
  * The figures in docs/backend.md come from this script.
  */
 import { initBackend, tf } from '../src/backend';

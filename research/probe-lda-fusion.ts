@@ -3,14 +3,14 @@
  * L2-normalised, the LDA part scaled by sqrt(w), so cosine = (cos_model + w cos_lda) / (1 + w))
  * help on the dev lists? A diagnostic for the next recipe step, NOT a way to choose w: a shipped
  * fusion weight must be chosen on validation trials from train speakers (docs/results/lda-fusion.md).
- *   npx tsx scripts/probe-lda-fusion.ts [MODEL_DIR=models/default]
+ *   npx tsx research/probe-lda-fusion.ts [MODEL_DIR=models/default]
  */
 import { join } from 'node:path';
 import { initBackend } from '../src/backend';
 import { decodeAudioFile } from '../src/audio/decode';
 import { ldaBaseline, ldaEmbed } from '../src/eval/baselines';
 import { loadModel } from '../src/model';
-import { evalDevWith, formatDev } from './eval-dev';
+import { evalDevWith, formatDev } from '../scripts/eval-dev';
 
 await initBackend();
 const dir = process.argv[2] ?? 'models/default';

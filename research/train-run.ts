@@ -1,11 +1,11 @@
 /**
  * One training run from JSON options, then the dev lists; for recipe iteration (docs/results/recipe.md).
- *   npx tsx scripts/train-run.ts '{"epochs":4,"stepsPerEpoch":100}' [label]
+ *   npx tsx research/train-run.ts '{"epochs":4,"stepsPerEpoch":100}' [label]
  * Prints per-epoch lines and a final JSON line {label, options, steps, seconds, val, dev}.
  */
 import { initBackend } from '../src/backend';
 import { train } from '../src/train';
-import { evalDev, formatDev } from './eval-dev';
+import { evalDev, formatDev } from '../scripts/eval-dev';
 
 async function main(): Promise<void> {
   await initBackend();

@@ -1,7 +1,7 @@
 /**
  * Times the whole inference pipeline (speech detection, MFCC, windows, model) of a randomly
  * initialised embedder on synthetic voiced audio of 1 s, 3 s and 60 s:
- *   npx tsx scripts/bench-embed.ts
+ *   npx tsx research/bench-embed.ts
  * Timing is per call, median of 5 (the architecture, not the weights, sets the cost).
  */
 import { initBackend } from '../src/backend';

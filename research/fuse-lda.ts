@@ -3,7 +3,7 @@
  * copied unchanged, a side branch (LDA of the raw MFCC statistics, fitted on the TRAIN speakers the
  * model was trained on) is concatenated after the embedding with a weight chosen on the validation
  * trials (held-out train speakers, never dev); then the dev lists are scored for the record.
- *   npx tsx scripts/fuse-lda.ts [--from models/default] [--out .cache/models/fused] [--dims 30] [--originals]
+ *   npx tsx research/fuse-lda.ts [--from models/default] [--out .cache/models/fused] [--dims 30] [--originals]
  * --originals fits the LDA on the unperturbed files only (speed 1.0), as the `lda` eval baseline does.
  */
 import { join } from 'node:path';
@@ -13,7 +13,7 @@ import { DEFAULT_RECIPE } from '../src/train/default-recipe';
 import { TrainOptionsSchema } from '../src/train/options';
 import { initLdaLayer, loadTrainingSet } from '../src/train/trainer';
 import { validate } from '../src/train/validation';
-import { evalBaselines, evalDev, evaluationRecords, formatDev } from './eval-dev';
+import { evalBaselines, evalDev, evaluationRecords, formatDev } from '../scripts/eval-dev';
 
 const DATA = '../shared/data';
 const GAINS = [0.25, 0.35, 0.5, 0.7, 1.0];
@@ -66,7 +66,7 @@ async function main(): Promise<void> {
     createdAt: new Date().toISOString(),
     training: {
       ...card.training,
-      recipe: `${card.training.recipe} Fused after training with a fixed LDA-${dims} side branch on the raw MFCC statistics (fitted on the train speakers${originals ? ', unperturbed files' : ''}), weight ${best.gain} chosen on the validation trials from ${GAINS.join('/')} (scripts/fuse-lda.ts).`,
+      recipe: `${card.training.recipe} Fused after training with a fixed LDA-${dims} side branch on the raw MFCC statistics (fitted on the train speakers${originals ? ', unperturbed files' : ''}), weight ${best.gain} chosen on the validation trials from ${GAINS.join('/')} (research/fuse-lda.ts).`,
       options: { ...(card.training.options ?? {}), fusion: { ldaSideDims: dims, sideGain: best.gain, originals, tried } },
     },
     evaluation,

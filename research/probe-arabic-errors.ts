@@ -1,7 +1,7 @@
 /**
  * Probe: which speakers make a model's arabic-dev errors? Prints the lowest-scoring target trials,
  * the highest-scoring non-target trials, and counts by speaker among the 40 worst of each.
- *   npx tsx scripts/probe-arabic-errors.ts [MODEL_DIR=models/default] [--list arabic-dev]
+ *   npx tsx research/probe-arabic-errors.ts [MODEL_DIR=models/default] [--list arabic-dev]
  */
 import { basename } from 'node:path';
 import { initBackend } from '../src/backend';
