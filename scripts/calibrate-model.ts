@@ -37,8 +37,7 @@ import { telephone } from '../src/train/augment';
 import { corpusOfSource } from '../src/train/card';
 import { listTrainingData, type Utterance } from '../src/train/data';
 import { TrainOptionsSchema } from '../src/train/options';
-import { makeRng } from '../src/train/rng';
-import { pickDistinct } from '../src/train/sampler';
+import { makeRng, pickDistinct } from '../src/util/rng';
 import { splitValidation } from '../src/train/trainer';
 
 const argv = process.argv.slice(2);

@@ -37,8 +37,7 @@ import { cosine } from '../src/speakers/scoring';
 import { addNoise, telephone } from '../src/train/augment';
 import { finetune, FinetuneOptionsSchema, type FinetuneOptionsInput, type FinetuneResult } from '../src/train/finetune';
 import { loadNoises } from '../src/train/finetune-replay';
-import { hash32, makeRng } from '../src/train/rng';
-import { pickDistinct } from '../src/train/sampler';
+import { hash32, makeRng, pickDistinct } from '../src/util/rng';
 
 const DATA = '../shared/data';
 const CORPORA = ['dspspeech20', 'arabic-speech-commands', 'librispeech'] as const;

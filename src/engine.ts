@@ -16,6 +16,7 @@ import { assessQuality, tooShortIssue, type QualityReport, type TakeReport } fro
 import { encodeWav } from './audio/wav';
 import { ensureBackend, type BackendName } from './backend';
 import { AudioDecodeError, InvalidArgumentError, ModelError, VoxprintError } from './errors';
+import { leaveOneOutScores } from './eval/leave-one-out';
 import { computeEer, detCurve } from './eval/metrics';
 import { adviseThreshold, validationPoints, type ThresholdAdvice } from './eval/store-threshold';
 import { loadModel } from './model/io';
@@ -24,12 +25,11 @@ import type { Embedder } from './model/embedder';
 import type { ModelCard } from './model/card';
 import { resolveModelDir, type Env } from './model/resolve';
 import { MIN_SPEECH_SEC } from './model/speech';
-import { centroidOf } from './speakers/codec';
 import { defaultStoreDir } from './speakers/home';
 import { normalizeName } from './speakers/names';
 import type { SpeakerSummary } from './speakers/summary';
 import type { LockOptions } from './speakers/lock';
-import { CentroidIndex, cosine, identifyScore, verifyScore } from './speakers/scoring';
+import { CentroidIndex, identifyScore, verifyScore } from './speakers/scoring';
 import { LiveIdentifySession, LiveVerifySession, type LiveScore } from './live/session';
 import { embeddingsFor, ProfileStore, type NewUtterance, type Profile, type StoreProblem } from './speakers/store';
 import pkg from '../package.json';
@@ -367,16 +367,7 @@ export class Engine {
   async calibrate(): Promise<CalibrationResult> {
     this.model();
     await this.reembedStale();
-    const profiles = this.store.list();
-    const tar: number[] = [];
-    const non: number[] = [];
-    for (const p of profiles) {
-      for (let i = 0; i < p.utterances.length; i++) {
-        const u = p.utterances[i].embedding;
-        if (p.utterances.length >= 2) tar.push(cosine(u, centroidOf(p.utterances.filter((_, j) => j !== i).map((x) => x.embedding))));
-        for (const q of profiles) if (q.id !== p.id) non.push(cosine(u, q.centroid));
-      }
-    }
+    const { tar, non } = leaveOneOutScores(this.store.list().map((p) => ({ embeddings: p.utterances.map((u) => u.embedding), centroid: p.centroid })));
     if (tar.length === 0 || non.length === 0)
       throw new VoxprintError(
         'NOT_ENOUGH_DATA',

@@ -122,7 +122,7 @@ export const FinetuneResult = z.object({
 });
 export type FinetuneResult = z.infer<typeof FinetuneResult>;
 
-/** One update of a live session (issue 18): the running score every 0.5 s of speech, and the decision once reached. */
+/** One update of a live session: the running score every 0.5 s of speech, and the decision once reached. */
 export const LiveUpdate = z.object({
   speechSeconds: z.number().nonnegative(),
   audioSeconds: z.number().nonnegative(),
@@ -293,7 +293,7 @@ export const contract = {
     }),
   ),
 
-  // live verification and identification (issue 18): a job fed by pushLiveAudio, ended by endLive
+  // live verification and identification: a job fed by pushLiveAudio, ended by endLive
   startLive: job(
     'verify',
     'Start scoring microphone audio as it arrives: verify against `speaker`, or identify when it is left out. Feed it with pushLiveAudio, end it with endLive (or cancelJob).',

@@ -1,5 +1,5 @@
 /**
- * Live scoring speed (issue 18): CPU per 0.5 s of new audio pushed into a LiveVerifySession
+ * Live scoring speed: CPU per 0.5 s of new audio pushed into a LiveVerifySession
  * (streaming VAD + incremental MFCC + one window embedding + scoring), and the time from the last
  * chunk to the final decision (that chunk's push plus `end()`). Streams are real LibriSpeech
  * speech with its pauses, fed in 0.5 s chunks; their lengths differ by 0.13 s so the final

@@ -6,7 +6,7 @@
  */
 import { resample } from '../audio/resample';
 import { SAMPLE_RATE } from '../features/front-end';
-import type { Rng } from './rng';
+import type { Rng } from '../util/rng';
 
 /** Speed factor s: the result plays s times faster (s=1.1 -> 10% shorter and higher). */
 export function speedPerturb(x: Float32Array, s: number): Float32Array {

@@ -14,7 +14,7 @@ import { computeMfcc, type Features } from '../features/mfcc';
 import { frontEndKeyParts, frontEndWith } from '../model/front-end-check';
 import { selectSpeech } from '../model/speech';
 import { channelAugment, speedPerturb, type ChannelAug } from './augment';
-import { hash32, makeRng } from './rng';
+import { hash32, makeRng } from '../util/rng';
 
 /** Bump when speech selection or augmentation code changes what a cached entry holds. */
 export const CACHE_VERSION = 'speech-v3:aug-v1';

@@ -12,7 +12,7 @@ import {
   type CalibrationData,
 } from '../../src/calibration/calibration';
 import { l2normalize } from '../../src/speakers/scoring';
-import { makeRng } from '../../src/train/rng';
+import { makeRng } from '../../src/util/rng';
 
 const dim = 8;
 const rng = makeRng(3);

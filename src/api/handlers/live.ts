@@ -1,5 +1,5 @@
 /**
- * Live sessions over the contract (issue 18): `startLive` opens a LiveVerifySession or
+ * Live sessions over the contract: `startLive` opens a LiveVerifySession or
  * LiveIdentifySession (src/live) as a job; `pushLiveAudio` feeds it PCM and each update goes out as
  * a progress event; `endLive` ends it and the final update is the job's result. A session nobody
  * feeds for IDLE_MS, or that passes MAX_AUDIO_SEC, is cancelled so a closed window leaks nothing.
