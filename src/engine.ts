@@ -18,7 +18,7 @@ import { ensureBackend, type BackendName } from './backend';
 import { AudioDecodeError, InvalidArgumentError, ModelError, VoxprintError } from './errors';
 import { leaveOneOutScores } from './eval/leave-one-out';
 import { computeEer, detCurve } from './eval/metrics';
-import { adviseThreshold, validationPoints, type ThresholdAdvice } from './eval/store-threshold';
+import { adviseThreshold, NEAR_DUPLICATE_COSINE, validationPoints, type ThresholdAdvice } from './eval/store-threshold';
 import { loadModel } from './model/io';
 import { embedRecordings } from './model/registry';
 import type { Embedder } from './model/embedder';
@@ -29,6 +29,7 @@ import { defaultStoreDir } from './speakers/home';
 import { normalizeName } from './speakers/names';
 import type { SpeakerSummary } from './speakers/summary';
 import type { LockOptions } from './speakers/lock';
+import type { ThresholdScale } from './speakers/schema';
 import { CentroidIndex, identifyScore, verifyScore } from './speakers/scoring';
 import { LiveIdentifySession, LiveVerifySession, type LiveScore } from './live/session';
 import { embeddingsFor, ProfileStore, type NewUtterance, type Profile, type StoreProblem } from './speakers/store';
@@ -77,6 +78,8 @@ export interface VerifyResult {
   llr?: number;
   /** P(same speaker) at even prior odds, from the llr. */
   probability?: number;
+  /** The llr the decision needed (the store's, else the model's), when it was made on the llr. */
+  llrThreshold?: number;
   latencyMs: number;
 }
 
@@ -85,10 +88,16 @@ export interface IdentifyResult {
   /** The best candidate's name, or null ("unknown") when its score is below the threshold. */
   best: string | null;
   threshold: number;
+  llrThreshold?: number;
   latencyMs: number;
 }
 
 export interface CalibrationResult {
+  /**
+   * 'llr' with a calibrated model: the trials are scored as verify scores them (the calibrated llr
+   * with each side's seconds of speech), and the scores, EER threshold, DET and advice are llrs.
+   */
+  scale: ThresholdScale;
   targetScores: number[];
   nontargetScores: number[];
   eer: number;
@@ -106,8 +115,11 @@ export interface EngineInfo {
   model: { id: string; dir: string; card: ModelCard };
   /** The threshold in use: the store's override, else the model card's calibrated value. */
   threshold: number;
-  /** Set when verify decides by the model's calibrated llr (the model has a calibration, the store no override). */
-  calibratedDecision?: { llrThreshold: number; targetFalseAcceptRate: number };
+  /**
+   * Set when verify decides by the calibrated llr (the model has a calibration, the store no cosine
+   * override): the llr threshold in use; `fromStore` when it is the store's (`calibrate --apply`).
+   */
+  calibratedDecision?: { llrThreshold: number; targetFalseAcceptRate: number; fromStore?: boolean };
   recommendedSpeechSec: number;
   minSpeechSec: number;
   /** Damaged profiles found when the store was (re)loaded. */
@@ -179,16 +191,34 @@ export class Engine {
       storeDir: this.store.dir,
       model: { id: this.modelId, dir: this.modelDir, card: m.card as ModelCard },
       threshold: this.threshold(),
-      ...(m.calibration && this.store.settings().threshold === undefined
-        ? { calibratedDecision: { llrThreshold: m.calibration.llrThreshold, targetFalseAcceptRate: m.calibration.data.decision.targetFalseAcceptRate } }
-        : {}),
+      ...this.calibratedDecision(),
       recommendedSpeechSec: RECOMMENDED_SPEECH_SEC,
       minSpeechSec: MIN_ENROLL_SPEECH_SEC,
       problems: this.store.problems,
     };
   }
 
-  /** The accept threshold: the store's override, else the model card's calibrated threshold. */
+  /** info()'s calibratedDecision: the llr threshold in use, when decisions are made on the llr. */
+  private calibratedDecision(): Pick<EngineInfo, 'calibratedDecision'> {
+    const cal = this.model().calibration;
+    const llrThreshold = this.llrThreshold();
+    if (!cal || llrThreshold === undefined) return {};
+    const fromStore = this.store.settings().llrThreshold !== undefined;
+    return { calibratedDecision: { llrThreshold, targetFalseAcceptRate: cal.data.decision.targetFalseAcceptRate, ...(fromStore ? { fromStore } : {}) } };
+  }
+
+  /**
+   * The llr threshold decisions are made with: the store's (from its own calibration), else the
+   * model's; undefined when the model has no calibration or the store a cosine threshold.
+   */
+  llrThreshold(): number | undefined {
+    const cal = this.model().calibration;
+    const s = this.store.settings();
+    if (!cal || s.threshold !== undefined) return undefined;
+    return s.llrThreshold ?? cal.llrThreshold;
+  }
+
+  /** The cosine accept threshold: the store's override, else the model card's calibrated threshold. */
   threshold(): number {
     const o = this.store.settings().threshold;
     if (o !== undefined) return o;
@@ -259,8 +289,8 @@ export class Engine {
 
   /**
    * Cosine of the take's embedding against the speaker's centroid, and the decision: by the
-   * calibrated llr when the model has a calibration and the store no threshold override, else by
-   * the cosine threshold. Throws AudioDecodeError TOO_LITTLE_SPEECH when the take has no usable
+   * calibrated llr (against the store's llr threshold, else the model's) when the model has a
+   * calibration and the store no cosine threshold, else by the cosine threshold. Throws AudioDecodeError TOO_LITTLE_SPEECH when the take has no usable
    * speech (as enrollment would).
    */
   async verify(name: string, input: AudioInput): Promise<VerifyResult> {
@@ -276,18 +306,21 @@ export class Engine {
    * Verify's decision for one embedding against a profile; live verification (src/live) scores
    * every update with it too.
    */
-  private verifyDecision(test: { embedding: Float32Array; speechSec: number }, profile: Profile, cohortTest?: number): LiveScore {
+  private verifyDecision(
+    test: { embedding: Float32Array; speechSec: number },
+    profile: Profile,
+    cohortTest?: number,
+  ): LiveScore & { llrThreshold?: number } {
     const cal = this.model().calibration;
     if (!cal) return verifyScore(test.embedding, profile.centroid, this.threshold());
-    const override = this.store.settings().threshold;
-    const d = decideCalibrated(cal, { embedding: profile.centroid, speechSec: profileSpeechSec(profile) }, test, cal.llrThreshold, { test: cohortTest });
-    return {
-      score: d.cosine,
-      threshold: override ?? d.cosineThreshold,
-      accepted: override === undefined ? d.accepted : d.cosine >= override,
-      llr: d.llr,
-      probability: d.probability,
-    };
+    const llrThreshold = this.llrThreshold();
+    const d = decideCalibrated(cal, { embedding: profile.centroid, speechSec: profileSpeechSec(profile) }, test, llrThreshold ?? cal.llrThreshold, { test: cohortTest });
+    const calibrated = { llr: d.llr, probability: d.probability };
+    if (llrThreshold === undefined) {
+      const t = this.threshold(); // the store's cosine threshold
+      return { score: d.cosine, threshold: t, accepted: d.cosine >= t, ...calibrated };
+    }
+    return { score: d.cosine, threshold: d.cosineThreshold, accepted: d.accepted, ...calibrated, llrThreshold };
   }
 
   /** Identify's ranking and decision for one embedding (also every update of live identification). */
@@ -304,6 +337,7 @@ export class Engine {
       candidates: r.candidates.map((c, i) => ({ speaker: c.speaker, score: c.score, id: c.id, llr: decisions[i].llr, probability: decisions[i].probability })),
       best: decisions[0].accepted ? r.candidates[0].speaker : null,
       threshold: decisions[0].threshold,
+      ...(decisions[0].llrThreshold !== undefined ? { llrThreshold: decisions[0].llrThreshold } : {}),
     };
   }
 
@@ -362,30 +396,51 @@ export class Engine {
   /**
    * Leave-one-out trials over the enrolled speakers' own takes: each take against the centroid
    * of its speaker's other takes (target) and against every other speaker's centroid
-   * (non-target). Needs two speakers and one speaker with two takes (NOT_ENOUGH_DATA otherwise).
+   * (non-target). With a calibrated model they are scored as verify scores (llrs, with each side's
+   * seconds of speech) and the advice moves the model's llr threshold rather than replacing the
+   * calibration. Needs two speakers and one speaker with two takes (NOT_ENOUGH_DATA otherwise).
    */
   async calibrate(): Promise<CalibrationResult> {
-    this.model();
+    const cal = this.model().calibration;
     await this.reembedStale();
-    const { tar, non } = leaveOneOutScores(this.store.list().map((p) => ({ embeddings: p.utterances.map((u) => u.embedding), centroid: p.centroid })));
-    if (tar.length === 0 || non.length === 0)
+    const speakers = this.store.list().map((p) => ({ embeddings: p.utterances.map((u) => u.embedding), centroid: p.centroid, speechSec: p.utterances.map((u) => u.speechSec) }));
+    const cosines = leaveOneOutScores(speakers);
+    if (cosines.tar.length === 0 || cosines.non.length === 0)
       throw new VoxprintError(
         'NOT_ENOUGH_DATA',
         'Calibration needs at least two enrolled speakers, and at least one of them with two or more takes. Enroll more takes first.',
       );
+    const card = this.model().card;
+    let scores = cosines;
+    let advice: ThresholdAdvice;
+    if (cal) {
+      // Each take and centroid meets the cohort once, not once per trial.
+      const cohort = new WeakMap<Float32Array, number>();
+      const cohortOf = (v: Float32Array) => cohort.get(v) ?? cohort.set(v, cal.cohortMean(v)).get(v)!;
+      scores = leaveOneOutScores(speakers, (e, t) => decideCalibrated(cal, e, t, cal.llrThreshold, { enroll: cohortOf(e.embedding), test: cohortOf(t.embedding) }).llr);
+      const fit = cal.data.fit;
+      advice = adviseThreshold(scores.tar, scores.non, cal.llrThreshold, {
+        validation: [{ name: 'held-out train speakers (the calibration fit)', threshold: cal.llrThreshold, at: { far: fit.falseAcceptRate, frr: fit.falseRejectRate } }],
+        nearDuplicates: cosines.tar.filter((c) => c > NEAR_DUPLICATE_COSINE).length,
+      });
+    } else {
+      advice = adviseThreshold(scores.tar, scores.non, card?.threshold.value ?? 0.5, { validation: card ? validationPoints(card.evaluation) : [] });
+    }
+    const { tar, non } = scores;
     const eer = computeEer(tar, non);
     const det = thinDet(detCurve(tar, non), 200);
-    const card = this.model().card;
-    const advice = adviseThreshold(tar, non, card?.threshold.value ?? 0.5, { validation: card ? validationPoints(card.evaluation) : [] });
-    return { targetScores: tar, nontargetScores: non, eer: eer.eer, eerThreshold: eer.threshold, det, trials: tar.length + non.length, advice };
+    return { scale: cal ? 'llr' : 'cosine', targetScores: tar, nontargetScores: non, eer: eer.eer, eerThreshold: eer.threshold, det, trials: tar.length + non.length, advice };
   }
 
-  /** Stores a threshold override in the store's settings (a number in [-1, 1]). */
-  async setThreshold(t: number): Promise<void> {
-    await this.store.setThreshold(t);
+  /**
+   * Stores a threshold override in the store's settings: a cosine in [-1, 1], or with scale 'llr'
+   * an llr threshold that replaces the calibrated model's own (the calibration itself stays).
+   */
+  async setThreshold(t: number, scale: ThresholdScale = 'cosine'): Promise<void> {
+    await this.store.setThreshold(t, scale);
   }
 
-  /** Drops the override: the model card's threshold applies again. */
+  /** Drops the override (cosine and llr): the model's threshold applies again. */
   async resetThreshold(): Promise<void> {
     await this.store.setThreshold(undefined);
   }

@@ -68,6 +68,8 @@ export const ModelInfo = z.object({
 });
 
 const Bounds = z.tuple([z.number(), z.number()]);
+/** What calibration scores and a store threshold are: cosines, or a calibrated model's llrs (natural log). */
+export const ThresholdScale = z.enum(['cosine', 'llr']);
 /** src/eval/store-threshold.ts ThresholdAdvice: the threshold calibration recommends, and why. */
 export const ThresholdAdvice = z.object({
   threshold: z.number(),
@@ -78,7 +80,7 @@ export const ThresholdAdvice = z.object({
   targets: z.number().int(),
   nontargets: z.number().int(),
   rates: z.object({ far: z.number(), frr: z.number() }),
-  validation: z.array(z.object({ name: z.string(), eer: z.number(), threshold: z.number(), far: Bounds, frr: Bounds })),
+  validation: z.array(z.object({ name: z.string(), eer: z.number().optional(), threshold: z.number(), far: Bounds, frr: Bounds })),
   nearDuplicates: z.number().int(),
   needsConfirmation: z.boolean(),
   reasons: z.array(z.string()),
@@ -131,6 +133,7 @@ export const LiveUpdate = z.object({
   threshold: z.number(),
   llr: z.number().optional(),
   probability: z.number().min(0).max(1).optional(),
+  llrThreshold: z.number().optional(),
   /** Identify: the ranking now, best first, and who is speaking now (null: nobody reaches the threshold). */
   candidates: z.array(z.object({ speaker: z.string(), score: z.number() })).optional(),
   best: z.string().nullable().optional(),
@@ -203,8 +206,12 @@ export const contract = {
       storeDir: z.string(),
       model: ModelInfo,
       threshold: Score,
-      /** Set when verify decides by the model's calibrated llr (no store threshold): the rule, in words a user can read. */
-      calibratedDecision: z.object({ llrThreshold: z.number(), targetFalseAcceptRate: z.number().min(0).max(1) }).optional(),
+      /**
+       * Set when verify decides by the calibrated llr (the model has a calibration, the store no cosine
+       * threshold): the llr threshold in use, the false-accept rate the model's own was set for, and
+       * `fromStore` when the store's calibration replaced the model's threshold.
+       */
+      calibratedDecision: z.object({ llrThreshold: z.number(), targetFalseAcceptRate: z.number().min(0).max(1), fromStore: z.boolean().optional() }).optional(),
       /** Seconds of speech a profile should have; the enrollment progress bar aims at this. */
       recommendedSpeechSec: z.number().positive(),
       /** Seconds of speech below which enrollment is refused. */
@@ -278,6 +285,8 @@ export const contract = {
       /** Calibrated log-likelihood ratio and P(same speaker), when the model is calibrated. */
       llr: z.number().optional(),
       probability: z.number().min(0).max(1).optional(),
+      /** The llr the decision needed (the store's, else the model's), when it was made on the llr. */
+      llrThreshold: z.number().optional(),
       latencyMs: z.number().nonnegative(),
     }),
   ),
@@ -289,6 +298,7 @@ export const contract = {
       candidates: z.array(z.object({ speaker: z.string(), score: z.number(), llr: z.number().optional(), probability: z.number().min(0).max(1).optional() })),
       best: z.string().nullable(),
       threshold: z.number(),
+      llrThreshold: z.number().optional(),
       latencyMs: z.number().nonnegative(),
     }),
   ),
@@ -326,14 +336,19 @@ export const contract = {
       eerThreshold: z.number(),
       det: z.array(z.object({ pfa: z.number(), pmiss: z.number() })),
       trials: z.number().int().nonnegative(),
+      /** 'llr' when the model is calibrated: the scores, EER threshold and advice are llrs. */
+      scale: ThresholdScale,
       advice: ThresholdAdvice,
     }),
   ),
   setThreshold: call(
     'calibrate',
-    'Set the accept threshold used by verify and identify.',
-    z.object({ threshold: Score }).strict(),
-    z.object({ threshold: Score }),
+    "Set the accept threshold used by verify and identify: a cosine (default), or with scale 'llr' a calibrated model's llr threshold.",
+    z
+      .object({ threshold: z.number().finite(), scale: ThresholdScale.default('cosine') })
+      .strict()
+      .refine((v) => v.scale === 'llr' || (v.threshold >= -1 && v.threshold <= 1), { message: 'a cosine threshold lies between -1 and 1', path: ['threshold'] }),
+    z.object({ threshold: z.number(), scale: ThresholdScale }),
   ),
 
   // finetune

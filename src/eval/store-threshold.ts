@@ -13,8 +13,9 @@
  * - below MIN_TARGET_TRIALS / MIN_NONTARGET_TRIALS, or with near-duplicate takes, `needsConfirmation`
  *   is set with the reasons in words: applying it then needs an explicit yes.
  *
- * Pure and scale-agnostic: only order and differences of the scores matter (cosines today; the
- * same rule takes calibrated log-likelihood ratios, given an LLR prior and `nearDuplicate`).
+ * Pure and scale-agnostic: only order and differences of the scores matter. A calibrated model's
+ * store trials are llrs with the model's llr threshold as the prior; near-duplicates are a matter
+ * of the cosine, so that caller counts them itself and passes `nearDuplicates`.
  * The renderer imports it too.
  */
 import { ratesAt as errorRatesAt } from '../calibration/metrics';
@@ -35,15 +36,18 @@ export interface Rates {
   frr: number;
 }
 
-/** What a model card records about its validation trials: the EER and the threshold it holds at. */
-export interface ValidationPoint {
-  name: string;
-  eer: number;
-  threshold: number;
-}
+/**
+ * What a model records about its validation trials: the rates at one threshold. A card's
+ * `evaluation` has them at each set's EER (far = frr = eer); a calibration's fit at its llr threshold.
+ */
+export type ValidationPoint = { name: string; threshold: number } & ({ eer: number; at?: undefined } | { eer?: undefined; at: { far: number; frr: number } });
 
 /** Rates on a validation set at another threshold, as bounds: the card has them only at its EER point. */
-export interface ValidationRates extends ValidationPoint {
+export interface ValidationRates {
+  name: string;
+  threshold: number;
+  /** Set when the recorded point was the set's EER. */
+  eer?: number;
   far: [number, number];
   frr: [number, number];
 }
@@ -77,6 +81,11 @@ export interface AdviceOptions {
   validation?: ValidationPoint[];
   /** Same-speaker scores above this count as near-duplicate takes (default NEAR_DUPLICATE_COSINE). */
   nearDuplicate?: number;
+  /**
+   * The number of near-duplicate same-speaker trials, counted by the caller (on the cosines, when
+   * the scores are llrs); replaces the count at `nearDuplicate`.
+   */
+  nearDuplicates?: number;
 }
 
 /** Rates at a threshold; a trial is accepted when its score >= threshold. */
@@ -96,16 +105,17 @@ export function validationPoints(evaluation: Record<string, { eer?: number; eerT
     }));
 }
 
-/** Bounds on a validation set's rates at `t`, from its EER point: above it fewer false accepts, more false rejects. */
+/** Bounds on a validation set's rates at `t`, from its recorded point: above it fewer false accepts, more false rejects. */
 export function validationRates(t: number, p: ValidationPoint): ValidationRates {
-  const at = Math.abs(t - p.threshold) < 1e-9;
+  const same = Math.abs(t - p.threshold) < 1e-9;
   const above = t > p.threshold;
-  const below: [number, number] = [0, p.eer];
-  const over: [number, number] = [p.eer, 1];
+  const { far, frr } = p.at ?? { far: p.eer, frr: p.eer };
   return {
-    ...p,
-    far: at ? [p.eer, p.eer] : above ? below : over,
-    frr: at ? [p.eer, p.eer] : above ? over : below,
+    name: p.name,
+    threshold: p.threshold,
+    ...(p.eer !== undefined ? { eer: p.eer } : {}),
+    far: same ? [far, far] : above ? [0, far] : [far, 1],
+    frr: same ? [frr, frr] : above ? [frr, 1] : [0, frr],
   };
 }
 
@@ -117,7 +127,7 @@ export function adviseThreshold(targets: readonly number[], nontargets: readonly
   const notes: string[] = [];
   const validation = opts.validation ?? [];
   const nearDup = opts.nearDuplicate ?? NEAR_DUPLICATE_COSINE;
-  const nearDuplicates = targets.filter((s) => s > nearDup).length;
+  const nearDuplicates = opts.nearDuplicates ?? targets.filter((s) => s > nearDup).length;
   if (nT === 0 || nN === 0) {
     reasons.push("There are no same-speaker or no different-speaker trials: the model's validated threshold is kept.");
     return {
@@ -153,7 +163,7 @@ export function adviseThreshold(targets: readonly number[], nontargets: readonly
     );
   if (nearDuplicates > 0)
     reasons.push(
-      `${nearDuplicates} same-speaker trial(s) score above ${nearDup}: those takes are (nearly) the same recording, which makes the speaker look easier to recognise than they are. ` +
+      `${nearDuplicates} same-speaker trial(s) ${opts.nearDuplicates === undefined ? 'score' : 'have a cosine'} above ${nearDup}: those takes are (nearly) the same recording, which makes the speaker look easier to recognise than they are. ` +
         'Record each take separately, saying something different.',
     );
   notes.push(

@@ -5,7 +5,7 @@
  *
  * Layout of a store folder (STORE_VERSION 2):
  *   store.json                     {format: "voxprint-store", version, createdAt, generation}
- *   settings.json                  {format: "voxprint-settings", version: 1, threshold?}
+ *   settings.json                  {format: "voxprint-settings", version: 1, threshold?, llrThreshold?}
  *   .lock                          writer lock (see lock.ts)
  *   profiles/<id>/profile.json     {format: "voxprint-profile", version: 2, checksum, profile}
  *                                  (profile.others: the same recordings embedded by other models,
@@ -45,13 +45,24 @@ export const StoreFileSchema = z.object({
 });
 export type StoreFile = z.infer<typeof StoreFileSchema>;
 
+/** An llr threshold beyond this would accept (or refuse) everyone: P(same) within 1e-9 of 0 or 1. */
+export const LLR_THRESHOLD_LIMIT = 20;
+
 export const SettingsSchema = z.object({
   format: z.literal(SETTINGS_FORMAT),
   version: z.literal(1),
   /** Overrides the model card's calibrated threshold; absent = use the card's. */
   threshold: z.number().min(-1).max(1).optional(),
+  /**
+   * A calibrated model's llr threshold set from this store's own trials (`calibrate --apply`); it
+   * replaces the model's `decision.llrThreshold`, not its calibration. Models without a
+   * calibration ignore it. At most one of the two overrides is set: the last choice wins.
+   */
+  llrThreshold: z.number().min(-LLR_THRESHOLD_LIMIT).max(LLR_THRESHOLD_LIMIT).optional(),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
+/** What a store threshold is compared with: the cosine, or a calibrated model's llr. */
+export type ThresholdScale = 'cosine' | 'llr';
 
 export const UtteranceSchema = z.object({
   id: z.string().regex(UTT_ID_RE),

@@ -43,6 +43,7 @@ import {
   EXPORT_FORMAT,
   ExportSchema,
   ID_RE,
+  LLR_THRESHOLD_LIMIT,
   SETTINGS_FORMAT,
   SettingsSchema,
   STORE_FORMAT,
@@ -51,6 +52,7 @@ import {
   type ExportFile,
   type Settings,
   type StoreFile,
+  type ThresholdScale,
 } from './schema';
 
 export type { Profile, Utterance, ModelEmbeddings } from './layout';
@@ -417,14 +419,20 @@ export class ProfileStore {
     return p;
   }
 
-  /** Sets (a number in [-1, 1]) or clears (undefined) the threshold override. */
-  async setThreshold(threshold: number | undefined): Promise<void> {
-    if (threshold !== undefined && !(Number.isFinite(threshold) && threshold >= -1 && threshold <= 1))
-      throw new InvalidArgumentError(`A threshold must be a number between -1 and 1, got ${threshold}.`);
+  /**
+   * Sets or clears (undefined) the threshold override: a cosine in [-1, 1], or with scale 'llr' a
+   * calibrated model's llr threshold in [-LLR_THRESHOLD_LIMIT, LLR_THRESHOLD_LIMIT]. Setting one
+   * scale drops the other, so the store holds one choice; clearing clears both (reset).
+   */
+  async setThreshold(threshold: number | undefined, scale: ThresholdScale = 'cosine'): Promise<void> {
+    const [lo, hi] = scale === 'llr' ? [-LLR_THRESHOLD_LIMIT, LLR_THRESHOLD_LIMIT] : [-1, 1];
+    if (threshold !== undefined && !(Number.isFinite(threshold) && threshold >= lo && threshold <= hi))
+      throw new InvalidArgumentError(`A${scale === 'llr' ? 'n llr' : ''} threshold must be a number between ${lo} and ${hi}, got ${threshold}.`);
     await this.locked(() => {
       const s: Settings = { ...this.settings(), format: SETTINGS_FORMAT, version: 1 };
-      if (threshold === undefined) delete s.threshold;
-      else s.threshold = threshold;
+      delete s.threshold;
+      delete s.llrThreshold;
+      if (threshold !== undefined) s[scale === 'llr' ? 'llrThreshold' : 'threshold'] = threshold;
       writeFileAtomic(paths.settingsFile(this.dir), JSON.stringify(s, null, 1) + '\n');
     });
   }

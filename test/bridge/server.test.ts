@@ -51,7 +51,7 @@ beforeAll(async () => {
   const dispatch = createDispatcher({
     async setThreshold(req) {
       seen.push(req);
-      return { threshold: req.threshold };
+      return { threshold: req.threshold, scale: req.scale };
     },
     async verify(req) {
       throw new VoxprintError('UNKNOWN_SPEAKER', `No speaker named "${req.speaker}". Enroll them first.`);
@@ -137,7 +137,7 @@ describe('bridge: API authentication', () => {
   it('answers a good call from our own origin', async () => {
     const r = await raw({ method: 'POST', path: '/api/setThreshold', headers: { ...json, ...auth, Origin: bridge.origin }, body });
     expect(r.status).toBe(200);
-    expect(decodeJson(r.body)).toEqual({ ok: true, value: { threshold: 0.5 } });
+    expect(decodeJson(r.body)).toEqual({ ok: true, value: { threshold: 0.5, scale: 'cosine' } });
   });
   it('refuses a CORS preflight', async () => {
     const r = await raw({ method: 'OPTIONS', path: '/api/setThreshold', headers: { Origin: 'https://evil.example' } });

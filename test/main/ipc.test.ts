@@ -18,7 +18,7 @@ const isTrusted = ownWindowCheck(() => OUR_ID, ownUrlCheck());
 const good: SenderEvent = { sender: { id: OUR_ID }, senderFrame: { url: 'app://voxprint/index.html', parent: null } };
 
 function setup() {
-  const setThreshold = vi.fn(async (req: { threshold: number }) => ({ threshold: req.threshold }));
+  const setThreshold = vi.fn(async (req: { threshold: number; scale: 'cosine' | 'llr' }) => ({ threshold: req.threshold, scale: req.scale }));
   const dispatch = createDispatcher({ setThreshold });
   return { setThreshold, handler: makeIpcHandler('setThreshold', dispatch, isTrusted) };
 }
@@ -26,7 +26,7 @@ function setup() {
 describe('IPC handler wrapper', () => {
   it('answers our own window with a valid request', async () => {
     const { handler, setThreshold } = setup();
-    expect(await handler(good, { threshold: 0.4 })).toEqual({ ok: true, value: { threshold: 0.4 } });
+    expect(await handler(good, { threshold: 0.4 })).toEqual({ ok: true, value: { threshold: 0.4, scale: 'cosine' } });
     expect(setThreshold).toHaveBeenCalledOnce();
   });
 
@@ -105,7 +105,7 @@ describe('feature registration', () => {
     expect(await h({ ...good, sender: { id: 1 } }, { threshold: 0.2 })).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
     expect(await h(good, { threshold: '0.2' })).toMatchObject({ ok: false, error: { code: 'BAD_ARGUMENT' } });
     expect(engine.setThreshold).not.toHaveBeenCalled();
-    expect(await h(good, { threshold: 0.2 })).toEqual({ ok: true, value: { threshold: 0.2 } });
-    expect(engine.setThreshold).toHaveBeenCalledWith(0.2);
+    expect(await h(good, { threshold: 0.2 })).toEqual({ ok: true, value: { threshold: 0.2, scale: 'cosine' } });
+    expect(engine.setThreshold).toHaveBeenCalledWith(0.2, 'cosine');
   });
 });

@@ -86,9 +86,9 @@ export function calibrateHandlers(host: CoreHost): FeatureHandlers<'calibrate'> 
     async calibrate() {
       return host.engine().calibrate();
     },
-    async setThreshold({ threshold }) {
-      await host.engine().setThreshold(threshold);
-      return { threshold };
+    async setThreshold({ threshold, scale }) {
+      await host.engine().setThreshold(threshold, scale);
+      return { threshold, scale };
     },
   };
 }
