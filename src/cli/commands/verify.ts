@@ -6,12 +6,14 @@ import { requireFiles } from './files';
 import { EXIT_REJECTED } from './exit-codes';
 import { checkStreamOptions, runLiveIdentify, runLiveVerify, STREAM_HELP, STREAM_OPTIONS } from './live';
 
-/** ", llr 2.31, P(same speaker) 91%" when the model is calibrated. */
-function calibratedText(r: { llr?: number; probability?: number }): string {
-  return r.llr === undefined || r.probability === undefined ? '' : `, llr ${r.llr.toFixed(2)}, P(same speaker) ${probabilityText(r.probability)}`;
+/** ", llr 2.31 >= 0.64, P(same speaker) 91%" when the model is calibrated (the llr threshold when the decision was made on it). */
+function calibratedText(r: { llr?: number; probability?: number; llrThreshold?: number }): string {
+  if (r.llr === undefined || r.probability === undefined) return '';
+  const vs = r.llrThreshold === undefined ? '' : ` ${r.llr >= r.llrThreshold ? '>=' : '<'} ${r.llrThreshold.toFixed(2)}`;
+  return `, llr ${r.llr.toFixed(2)}${vs}, P(same speaker) ${probabilityText(r.probability)}`;
 }
 
-function probabilityText(p: number): string {
+export function probabilityText(p: number): string {
   return p > 0.999 ? '>99.9%' : p < 0.001 ? '<0.1%' : `${(100 * p).toFixed(1)}%`;
 }
 
