@@ -93,6 +93,9 @@ describe('Engine', () => {
     expect(c.targetScores).toHaveLength(2);
     expect(c.nontargetScores).toHaveLength(3);
     expect(c.trials).toBe(5);
+    // No calibration in this model: cosines, as before.
+    expect(c.scale).toBe('cosine');
+    expect(Math.max(...c.targetScores, ...c.nontargetScores)).toBeLessThanOrEqual(1);
     expect(c.eer).toBeGreaterThanOrEqual(0);
     expect(c.det[0]).toEqual({ pfa: 1, pmiss: 0 });
     // 2 target trials are too few to lean on: the advice says so and asks before it is applied.

@@ -14,6 +14,8 @@ export interface LiveScore {
   accepted: boolean;
   llr?: number;
   probability?: number;
+  /** The llr the decision needs, when it is made on the calibrated llr. */
+  llrThreshold?: number;
 }
 
 export interface LiveDecision {
@@ -116,6 +118,7 @@ export class LiveVerifySession extends LiveSession<LiveVerifyUpdate> {
       accepted: s.accepted,
       ...(s.llr !== undefined ? { llr: s.llr } : {}),
       ...(s.probability !== undefined ? { probability: s.probability } : {}),
+      ...(s.llrThreshold !== undefined ? { llrThreshold: s.llrThreshold } : {}),
       ...(decision ? { decision } : {}),
     };
   }
