@@ -131,23 +131,48 @@ describe.sequential('every README command, as a fresh process each', () => {
     expect(readFileSync(det, 'utf8')).toMatch(/^<svg/);
   });
 
-  it('calibrate --apply with 3 speakers x 4 takes, then threshold show / set / reset', async () => {
-    const cal = await box.json<{ applied: boolean; trials: number; advice: { threshold: number; gap: [number, number] | null; needsConfirmation: boolean } }>(['calibrate', '--apply']);
+  it('calibrate --apply with 3 speakers x 4 takes adjusts the calibrated decision; then threshold show / set / reset', async () => {
+    const cal = await box.json<{
+      applied: boolean;
+      trials: number;
+      scale: string;
+      thresholdProbability: number;
+      advice: { threshold: number; prior: number; gap: [number, number] | null; needsConfirmation: boolean };
+    }>(['calibrate', '--apply']);
     expect(cal.code, cal.stderr).toBe(0);
-    expect(cal.obj).toMatchObject({ applied: true, trials: 36 });
+    // The shipped model is calibrated: the trials are llrs, and the prior is the model's llr threshold.
+    expect(cal.obj).toMatchObject({ applied: true, trials: 36, scale: 'llr' });
     const a = cal.obj.advice;
+    expect(cal.obj.thresholdProbability).toBeCloseTo(1 / (1 + Math.exp(-a.threshold)), 12);
     if (a.gap) {
       expect(a.threshold).toBeGreaterThan(a.gap[0]);
       expect(a.threshold).toBeLessThan(a.gap[1]);
     }
-    expect((await box.json<{ override: number }>(['threshold'])).obj.override).toBeCloseTo(a.threshold, 12);
+    const shown = await box.json<{ override: number; threshold: number; scale: string }>(['threshold']);
+    expect(shown.obj.override).toBeCloseTo(a.threshold, 12);
+    expect(shown.obj).toMatchObject({ scale: 'llr', threshold: shown.obj.override });
+    // The store's llr threshold decides: the genuine speaker still in, an impostor still out.
+    const yes = await box.json<{ accepted: boolean; llr: number; llrThreshold: number; score: number; threshold: number }>(['verify', 'Ana', libri(ANA, 6)]);
+    expect(yes.code, yes.stderr).toBe(0);
+    expect(yes.obj.accepted).toBe(true);
+    expect(yes.obj.llrThreshold).toBeCloseTo(a.threshold, 12);
+    expect(yes.obj.llr).toBeGreaterThanOrEqual(yes.obj.llrThreshold);
+    expect(yes.obj.score).toBeGreaterThanOrEqual(yes.obj.threshold);
+    const no = await box.json<{ accepted: boolean; llr: number; llrThreshold: number }>(['verify', 'Ben', libri(ANA, 6)]);
+    expect(no.code).toBe(3);
+    expect(no.obj.accepted).toBe(false);
+    expect(no.obj.llrThreshold).toBeCloseTo(a.threshold, 12);
+    const text = await box.vox(['calibrate']);
+    expect(text.stdout).toMatch(/Recommended threshold llr -?\d+\.\d{4} \(P\(same speaker\) [\d.]+%\)/);
     const set = await box.json<{ threshold: number; override: number }>(['threshold', '0.61']);
     expect(set.code).toBe(0);
-    expect(set.obj).toEqual({ threshold: 0.61, override: 0.61 });
-    const reset = await box.json<{ threshold: number; override: null }>(['threshold', '--reset']);
+    expect(set.obj).toEqual({ threshold: 0.61, override: 0.61, scale: 'cosine' });
+    const reset = await box.json<{ threshold: number; override: null; scale: string }>(['threshold', '--reset']);
     expect(reset.code).toBe(0);
     expect(reset.obj.override).toBeNull();
-    expect(reset.obj.threshold).toBeGreaterThan(0);
+    // Back to the model's own llr threshold.
+    expect(reset.obj.scale).toBe('llr');
+    expect(reset.obj.threshold).toBeCloseTo(a.prior, 12);
     expectUserError(await box.json(['threshold', '2']), 'BAD_ARGUMENT');
   });
 

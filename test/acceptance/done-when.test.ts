@@ -44,7 +44,7 @@ describe('fine-tune, calibration and silence, as a user runs them', () => {
     expect(after.obj.models.find((m) => m.active)?.id).toBe(ft.obj.parentId);
   });
 
-  it('3 LibriSpeech test-other speakers x 4 distinct files: calibrate --apply leaves a threshold in (0.2, 0.95) and a 6th file is still accepted', async () => {
+  it('3 LibriSpeech test-other speakers x 4 distinct files: calibrate --apply leaves an llr threshold whose cosine equivalent is in (0.2, 0.95); a 6th file is still accepted, an impostor rejected', async () => {
     for (const [name, spk] of [
       ['first', '1688'],
       ['second', '1998'],
@@ -53,16 +53,22 @@ describe('fine-tune, calibration and silence, as a user runs them', () => {
       const r = await box.vox(['enroll', name, ...[0, 1, 2, 3].map((i) => libri(spk, i))]);
       expect(r.code, r.stderr).toBe(0);
     }
-    const cal = await box.json<{ applied: boolean; advice: { threshold: number } }>(['calibrate', '--apply']);
+    const cal = await box.json<{ applied: boolean; scale: string; advice: { threshold: number } }>(['calibrate', '--apply']);
     expect(cal.code, cal.stderr).toBe(0);
-    expect(cal.obj.applied).toBe(true);
-    const t = await box.json<{ threshold: number }>(['threshold']);
-    expect(t.obj.threshold).toBeGreaterThan(0.2);
-    expect(t.obj.threshold).toBeLessThan(0.95);
+    expect(cal.obj).toMatchObject({ applied: true, scale: 'llr' });
+    const t = await box.json<{ threshold: number; scale: string }>(['threshold']);
+    expect(t.obj.scale).toBe('llr');
     expect(t.obj.threshold).toBeCloseTo(cal.obj.advice.threshold, 12);
-    const v = await box.json<{ accepted: boolean; score: number }>(['verify', 'first', libri('1688', 5)]);
-    expect(v.obj.accepted, `score ${v.obj.score} against ${t.obj.threshold}`).toBe(true);
+    const v = await box.json<{ accepted: boolean; score: number; threshold: number; llr: number; llrThreshold: number }>(['verify', 'first', libri('1688', 5)]);
+    expect(v.obj.accepted, `llr ${v.obj.llr} against ${t.obj.threshold}`).toBe(true);
     expect(v.code).toBe(0);
+    expect(v.obj.llrThreshold).toBeCloseTo(t.obj.threshold, 12);
+    // The cosine this trial had to reach, the store's llr threshold's equivalent.
+    expect(v.obj.threshold).toBeGreaterThan(0.2);
+    expect(v.obj.threshold).toBeLessThan(0.95);
+    const no = await box.json<{ accepted: boolean; llrThreshold: number }>(['verify', 'first', libri('1998', 5)]);
+    expect(no.code).toBe(3);
+    expect(no.obj).toMatchObject({ accepted: false, llrThreshold: v.obj.llrThreshold });
   });
 
   it('verify on 3 s of silence exits non-zero with a typed no-speech error', async () => {
