@@ -17,6 +17,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { ModelError } from '../errors';
+import { llrToProbability } from './metrics';
 import { CentroidIndex, cosine } from '../speakers/scoring';
 
 export const CALIBRATION_FORMAT = 'voxprint-calibration';
@@ -202,7 +203,7 @@ export function decideCalibrated(
   };
 }
 
-export const llrToProbability = (llr: number) => 1 / (1 + Math.exp(-llr));
+export { llrToProbability };
 
 /**
  * Loads the calibration of the model in `dir`, or undefined when the folder has none (models from

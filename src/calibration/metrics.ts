@@ -77,6 +77,9 @@ export function actDcf(tarLlr: ArrayLike<number>, nonLlr: ArrayLike<number>, pTa
   return { actDcf: (pTarget * r.falseRejectRate + (1 - pTarget) * r.falseAcceptRate) / norm, ...r, threshold };
 }
 
+/** P(same speaker) at even prior odds for a natural-log llr (pure: the renderer uses it too). */
+export const llrToProbability = (llr: number): number => 1 / (1 + Math.exp(-llr));
+
 /** False-accept and false-reject rates of the decision score >= threshold. */
 export function ratesAt(tar: ArrayLike<number>, non: ArrayLike<number>, threshold: number): { falseAcceptRate: number; falseRejectRate: number } {
   let fr = 0;

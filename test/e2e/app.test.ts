@@ -178,12 +178,32 @@ describe.skipIf(skip)('voxprint in Chromium over the real engine', () => {
     expect(await page.locator('.uplot canvas').count()).toBeGreaterThanOrEqual(2);
     // 2 speakers x 4 takes: 8 same-speaker trials, too few to lean on, so applying asks first.
     expect(await page.getByTestId('validation-rates').textContent()).toMatch(/validation recordings/);
+    // The shipped model is calibrated: the trials are llrs, and the threshold chosen is an llr that
+    // replaces the model's (0.644), not its calibration.
+    if (trained) {
+      expect(await page.getByTestId('scale-note').textContent()).toMatch(/log-likelihood ratios \(llr\)/);
+      expect(await page.getByTestId('threshold-in-use').textContent()).toMatch(/^llr 0\.64$/);
+      expect(await page.getByTestId('chosen-threshold').locator('xpath=..').textContent()).toMatch(/Threshold llr -?\d+\.\d\d \(P\(same speaker\) [\d.]+%\)/);
+    }
     await shot(page, '09-calibrate');
+    const chosen = (await page.getByTestId('chosen-threshold').textContent())!.trim();
     await page.getByRole('button', { name: 'Use this threshold' }).click();
     const confirm = page.getByRole('dialog');
     expect(await confirm.textContent()).toMatch(/Only 8 same-speaker/);
     await confirm.getByRole('button', { name: 'Use it anyway' }).click();
     await page.getByText(/Threshold set to/).waitFor();
+    if (trained) {
+      expect(await page.getByText(/Threshold set to/).first().textContent()).toMatch(/Threshold set to llr -?\d+\.\d\d \(P\(same speaker\)/);
+      expect(await page.getByTestId('threshold-in-use').textContent()).toBe(`llr ${chosen}`);
+      expect(await page.getByTestId('decision-rule').textContent()).toMatch(/calibrated, llr -?\d+\.\d\d from your recordings/);
+      // Verify now decides on the store's llr threshold: A's unseen clip is still accepted.
+      await nav(page, 'Verify');
+      await page.getByLabel('Claimed speaker').selectOption(A.name);
+      await page.locator('input[type=file]').setInputFiles(clip(A.id, 5));
+      await page.getByText(clip(A.id, 5).split('/').pop()!).waitFor({ timeout: 60_000 });
+      expect((await page.getByTestId('verdict').textContent())!.trim()).toMatch(/Accepted/);
+      expect(await page.getByTestId('llr').textContent()).toMatch(new RegExp(`^-?\\d+\\.\\d\\d ≥ ${chosen.replace('.', '\\.')}$`));
+    }
 
     // --- Fine-tune: start on the enrolled recordings, see it run, cancel it.
     await nav(page, 'Fine-tune');

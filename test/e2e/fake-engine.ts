@@ -133,7 +133,7 @@ function fakeEngine() {
       const { adviseThreshold } = await import('../../src/eval/store-threshold');
       const e = computeEer(targetScores, nontargetScores);
       const advice = adviseThreshold(targetScores, nontargetScores, 0.5);
-      return { targetScores, nontargetScores, eer: e.eer, eerThreshold: e.threshold, det: detCurve(targetScores, nontargetScores), trials: 200, advice };
+      return { scale: 'cosine' as const, targetScores, nontargetScores, eer: e.eer, eerThreshold: e.threshold, det: detCurve(targetScores, nontargetScores), trials: 200, advice };
     },
     async setThreshold(t: number) {
       threshold = t;

@@ -63,9 +63,16 @@ export class AppState {
     this.#speakers = (await api.listSpeakers({})).speakers;
   }
 
-  /** A store threshold was set: it replaces the calibrated decision (src/engine.ts verifyDecision). */
-  setThresholdLocally(t: number): void {
-    if (this.#info) this.#info = { ...this.#info, threshold: t, calibratedDecision: undefined };
+  /**
+   * A store threshold was set (src/engine.ts verifyDecision): a cosine one replaces the calibrated
+   * decision; an llr one replaces only its threshold.
+   */
+  async setThresholdLocally(t: number, scale: 'cosine' | 'llr' = 'cosine'): Promise<void> {
+    const info = this.#info;
+    if (!info) return;
+    if (scale === 'cosine') this.#info = { ...info, threshold: t, calibratedDecision: undefined };
+    else if (info.calibratedDecision) this.#info = { ...info, calibratedDecision: { ...info.calibratedDecision, llrThreshold: t, fromStore: true } };
+    else await this.refresh(); // a cosine threshold decided until now: the core knows the rest
   }
 
   notify(text: string, kind: Notice['kind'] = 'ok'): void {

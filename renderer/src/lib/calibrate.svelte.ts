@@ -3,7 +3,7 @@ import type { Res } from '../../../src/api/contract';
 import { api, errorText } from './api';
 import { app } from './app.svelte';
 import { thresholdForFar } from '../../../src/eval/metrics';
-import { ratesAt, type ThresholdChoice } from './calibration';
+import { ratesAt, thresholdText, type ThresholdChoice } from './calibration';
 
 export type CalibrationResult = Res<'calibrate'>;
 
@@ -65,11 +65,24 @@ export class Calibration {
     return { threshold: p.threshold, far: p.pfa, frr: p.pmiss };
   });
 
+  /** The scores are calibrated llrs (the model has a calibration), not cosines. */
+  llr = $derived(this.#result?.scale === 'llr');
+
+  /**
+   * The threshold in use now, on the scores' scale: with llrs the calibrated decision's llr
+   * threshold; undefined when a cosine threshold decides instead (it has no one llr equivalent).
+   */
+  inUse = $derived.by((): number | undefined => {
+    const info = app.info;
+    if (!this.#result || !info) return undefined;
+    return this.llr ? info.calibratedDecision?.llrThreshold : info.threshold;
+  });
+
   /** Rates at the threshold in use now. */
   current = $derived.by((): ThresholdChoice | null => {
     const r = this.#result;
-    if (!r || !app.info) return null;
-    return ratesAt(app.info.threshold, r.targetScores, r.nontargetScores);
+    if (!r || this.inUse === undefined) return null;
+    return ratesAt(this.inUse, r.targetScores, r.nontargetScores);
   });
 
   async run(): Promise<void> {
@@ -96,10 +109,12 @@ export class Calibration {
     this.#applying = true;
     this.#error = null;
     try {
-      const t = Math.max(-1, Math.min(1, c.threshold));
-      const { threshold } = await api.setThreshold({ threshold: t });
-      app.setThresholdLocally(threshold);
-      app.notify(`Threshold set to ${threshold.toFixed(3)}.`);
+      const scale = this.#result?.scale ?? 'cosine';
+      // An llr needs no clamp: the core refuses one out of its range with a message.
+      const t = scale === 'llr' ? c.threshold : Math.max(-1, Math.min(1, c.threshold));
+      const { threshold } = await api.setThreshold({ threshold: t, scale });
+      await app.setThresholdLocally(threshold, scale);
+      app.notify(`Threshold set to ${thresholdText(threshold, scale)}.`);
     } catch (e) {
       this.#error = errorText(e);
     } finally {

@@ -1,6 +1,7 @@
 /** Pure helpers for the Calibrate screen: histograms, rates and the DET axes (probit and the threshold for a FAR are src/eval's). */
 import { probit } from '../../../src/eval/det-svg';
 import { ratesAt as coreRatesAt } from '../../../src/eval/store-threshold';
+import { llrToProbability } from '../../../src/calibration/metrics';
 
 export interface Histogram {
   /** Left edge of each bin, then the right edge of the last one (bins + 1 values). */
@@ -59,4 +60,9 @@ export const DET_RANGE: [number, number] = [probit(DET_MIN / 2), probit(DET_MAX)
 export function percent(p: number, digits = 1): string {
   const v = p * 100;
   return `${v < 1 && v > 0 ? v.toFixed(Math.max(digits, 2)) : v.toFixed(digits)}%`;
+}
+
+/** A threshold as the user reads it: "0.612" for a cosine, "llr 0.79 (P(same speaker) 68.8 %)" for a calibrated llr. */
+export function thresholdText(t: number, scale: 'cosine' | 'llr'): string {
+  return scale === 'llr' ? `llr ${t.toFixed(2)} (P(same speaker) ${percent(llrToProbability(t))})` : t.toFixed(3);
 }
