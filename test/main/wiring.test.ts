@@ -112,7 +112,7 @@ describe('main/index.ts wiring', () => {
   it('registers one checked channel per contract op', async () => {
     expect([...h.state.handlers.keys()].sort()).toEqual(OP_NAMES.map(channelOf).sort());
     const setThreshold = h.state.handlers.get(channelOf('setThreshold'))!;
-    expect(await setThreshold(ourFrame(), { threshold: 0.3 })).toEqual({ ok: true, value: { threshold: 0.3 } });
+    expect(await setThreshold(ourFrame(), { threshold: 0.3 })).toEqual({ ok: true, value: { threshold: 0.3, scale: 'cosine' } });
     expect(await setThreshold(ourFrame(7), { threshold: 0.3 })).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
     expect(await setThreshold(ourFrame(), { threshold: 'x' })).toMatchObject({ ok: false, error: { code: 'BAD_ARGUMENT' } });
   });
