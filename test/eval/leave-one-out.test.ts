@@ -22,4 +22,20 @@ describe('leaveOneOutScores', () => {
     // A's against B's centroid (0, 1); B's against A's given centroid (0, 1), not the mean of A's embeddings.
     expect(r.non.map((x) => +x.toFixed(6))).toEqual([0, 0.8, 1, 1]);
   });
+
+  it('gives a scorer each side with its seconds of speech: the held-out recording, and the rest of its speaker or the other profile', () => {
+    const seen: [number, number][] = [];
+    const r = leaveOneOutScores(
+      [
+        { embeddings: [v(1, 0), v(1, 0), v(0.6, 0.8)], speechSec: [2, 3, 4] },
+        { embeddings: [v(0, 1)], speechSec: [5] },
+      ],
+      (enroll, test) => (seen.push([enroll.speechSec, test.speechSec]), enroll.speechSec * 100 + test.speechSec),
+    );
+    // Targets: each of A's against A's other two (7, 6, 5 s of them).
+    expect(r.tar).toEqual([702, 603, 504]);
+    // Non-targets: A's three against B's 5 s, B's one against all of A's 9 s.
+    expect(r.non).toEqual([502, 503, 504, 905]);
+    expect(seen).toHaveLength(7);
+  });
 });

@@ -64,9 +64,35 @@ describe('adviseThreshold', () => {
     const none = adviseThreshold([], NON, PRIOR);
     expect(none).toMatchObject({ threshold: PRIOR, needsConfirmation: true });
   });
+
+  it('on llrs takes the caller\'s count of near-duplicates (made on cosines) rather than a cut on the scores', () => {
+    // Llrs of the same trials: high same-speaker llrs are not near-duplicates by themselves.
+    const llr = (c: number) => 20 * c - 12;
+    const plain = adviseThreshold(TAR.map(llr), NON.map(llr), 0.644, { nearDuplicates: 0 });
+    expect(plain.nearDuplicates).toBe(0);
+    expect(plain.needsConfirmation).toBe(false);
+    const dup = adviseThreshold(TAR.map(llr), NON.map(llr), 0.644, { nearDuplicates: 2 });
+    expect(dup.nearDuplicates).toBe(2);
+    expect(dup.needsConfirmation).toBe(true);
+    expect(dup.reasons.join(' ')).toMatch(/2 same-speaker trial\(s\) have a cosine above 0.98/);
+  });
 });
 
 describe('validation rates', () => {
+  it("bounds a calibration fit's rates, recorded at its llr threshold, on either side of it", () => {
+    const fit = { name: 'fit', threshold: 0.644, at: { far: 0.02, frr: 0.089 } };
+    const same = validationRates(0.644, fit);
+    expect([same.far, same.frr]).toEqual([
+      [0.02, 0.02],
+      [0.089, 0.089],
+    ]);
+    expect(same.eer).toBeUndefined();
+    const stricter = validationRates(0.9, fit);
+    expect([boundText(stricter.far), boundText(stricter.frr)]).toEqual(['at most 2.0 %', 'at least 8.9 %']);
+    const laxer = validationRates(0.3, fit);
+    expect([boundText(laxer.far), boundText(laxer.frr)]).toEqual(['at least 2.0 %', 'at most 8.9 %']);
+  });
+
   const card = {
     'validation/arabic': { eer: 0.05, eerThreshold: 0.47 },
     'validation/libri': { eer: 0, eerThreshold: 0.83 },

@@ -107,5 +107,10 @@ describe('feature registration', () => {
     expect(engine.setThreshold).not.toHaveBeenCalled();
     expect(await h(good, { threshold: 0.2 })).toEqual({ ok: true, value: { threshold: 0.2, scale: 'cosine' } });
     expect(engine.setThreshold).toHaveBeenCalledWith(0.2, 'cosine');
+    // A calibrated model's llr threshold may lie outside [-1, 1]; a cosine may not.
+    expect(await h(good, { threshold: 1.5 })).toMatchObject({ ok: false, error: { code: 'BAD_ARGUMENT' } });
+    expect(await h(good, { threshold: 1.5, scale: 'llr' })).toEqual({ ok: true, value: { threshold: 1.5, scale: 'llr' } });
+    expect(engine.setThreshold).toHaveBeenLastCalledWith(1.5, 'llr');
+    expect(await h(good, { threshold: 0.2, scale: 'logit' })).toMatchObject({ ok: false, error: { code: 'BAD_ARGUMENT' } });
   });
 });

@@ -283,4 +283,22 @@ describe('ProfileStore', () => {
     await s.setThreshold(undefined);
     expect(s.settings().threshold).toBeUndefined();
   });
+
+  it("stores a calibrated model's llr threshold beside, never with, a cosine one; clearing drops both", async () => {
+    const s = await ProfileStore.open(dir);
+    await s.setThreshold(0.42);
+    await s.setThreshold(3, 'llr'); // outside a cosine's range, inside an llr's
+    const settings = (await ProfileStore.open(dir)).settings();
+    expect(settings.llrThreshold).toBe(3);
+    expect(settings.threshold).toBeUndefined();
+    await expect(s.setThreshold(25, 'llr')).rejects.toMatchObject({ code: 'BAD_ARGUMENT', message: expect.stringMatching(/llr threshold must be a number between -20 and 20/) });
+    await expect(s.setThreshold(Number.NaN, 'llr')).rejects.toMatchObject({ code: 'BAD_ARGUMENT' });
+    expect(s.settings().llrThreshold).toBe(3);
+    await s.setThreshold(0.5);
+    expect(s.settings()).toMatchObject({ threshold: 0.5 });
+    expect(s.settings().llrThreshold).toBeUndefined();
+    await s.setThreshold(-2, 'llr');
+    await s.setThreshold(undefined);
+    expect(s.settings()).toEqual({ format: 'voxprint-settings', version: 1 });
+  });
 });
