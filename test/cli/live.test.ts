@@ -60,6 +60,18 @@ describe.skipIf(!fs.existsSync(path.join(MODEL, 'voxprint.json')))('live scoring
     expect(t.out.trim().split('\n').pop()).toMatch(/^final .*REJECTED: this is not "Speaker 1688"/);
   });
 
+  it("decides every update on the store's llr threshold once one is set (threshold VALUE --llr), until --reset", () => {
+    const model = vp(['--json', 'verify', 'Speaker 1688', f1688(4), '--stream']).lines().pop()!;
+    expect(model.llrThreshold).toBeCloseTo(0.644, 2); // the shipped model's own
+    expect(vp(['threshold', '15', '--llr']).code).toBe(0);
+    const r = vp(['--json', 'verify', 'Speaker 1688', f1688(4), '--stream']);
+    expect(r.code).toBe(3);
+    const lines = r.lines();
+    for (const l of lines) expect(l.llrThreshold).toBe(15);
+    expect(lines[lines.length - 1]).toMatchObject({ final: true, accepted: false });
+    expect(vp(['threshold', '--reset']).code).toBe(0);
+  });
+
   it('reads a WAV or raw 16-bit PCM from stdin ("-") and scores it exactly as the file', async () => {
     const x = (await decodeAudioFile(f1688(4))).samples;
     const wav = Buffer.from(encodeWav(x, 16000));

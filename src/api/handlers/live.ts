@@ -30,6 +30,7 @@ export function toLiveUpdate(u: LiveVerifyUpdate | LiveIdentifyUpdate): LiveUpda
     score: u.score,
     ...(u.llr !== undefined ? { llr: u.llr } : {}),
     ...(u.probability !== undefined ? { probability: u.probability } : {}),
+    ...(u.llrThreshold !== undefined ? { llrThreshold: u.llrThreshold } : {}),
     ...(u.decision ? { decision: u.decision } : {}),
   };
 }

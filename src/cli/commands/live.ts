@@ -62,6 +62,7 @@ export async function runLiveVerify(ctx: Ctx, name: string, file: string, realti
       threshold: u.threshold,
       ...(u.llr !== undefined ? { llr: u.llr } : {}),
       ...(u.probability !== undefined ? { probability: u.probability } : {}),
+      ...(u.llrThreshold !== undefined ? { llrThreshold: u.llrThreshold } : {}),
       ...(u.decision ? { accepted: u.decision.accepted, decidedAt: round(u.decision.decidedAt, 2), early: u.decision.early } : {}),
       ...(u.final ? { final: true } : {}),
     };
