@@ -39,17 +39,17 @@ export const threshold: CommandSpec = {
     const s = engine.store.settings();
     const llr = engine.hasModel ? engine.llrThreshold() : s.llrThreshold;
     const scale = llr !== undefined ? 'llr' : 'cosine';
-    const override = s.llrThreshold ?? s.threshold;
+    const override = scale === 'llr' ? s.llrThreshold : s.threshold;
     const t = llr ?? override ?? (engine.hasModel ? engine.threshold() : undefined);
     const where = `set for the store ${engine.store.dir}`;
     const text =
-      s.llrThreshold !== undefined
-        ? `Threshold: ${llrText(s.llrThreshold)}, ${where}; it replaces the model's llr threshold, the model's calibration stays.\n`
+      scale === 'llr'
+        ? override !== undefined
+          ? `Threshold: ${llrText(override)}, ${where}; it replaces the model's llr threshold, the model's calibration stays.\n`
+          : `Threshold: ${llrText(llr!)}, the model's calibrated decision.\n`
         : override !== undefined
           ? `Threshold: ${override} (cosine, ${where}).\n`
-          : llr !== undefined
-            ? `Threshold: ${llrText(llr)}, the model's calibrated decision.\n`
-            : `Threshold: ${t} (the model card's calibrated value).\n`;
+          : `Threshold: ${t} (the model card's calibrated value)${s.llrThreshold !== undefined ? `; this model has no score calibration, so the store's ${llrText(s.llrThreshold)} does not apply to it` : ''}.\n`;
     ctx.out(text, { threshold: t ?? null, override: override ?? null, scale });
   },
 };
