@@ -113,7 +113,7 @@ export interface EngineInfo {
   backend: string;
   storeDir: string;
   model: { id: string; dir: string; card: ModelCard };
-  /** The threshold in use: the store's override, else the model card's calibrated value. */
+  /** The cosine threshold: the store's override, else the model card's calibrated value. */
   threshold: number;
   /**
    * Set when verify decides by the calibrated llr (the model has a calibration, the store no cosine
@@ -290,8 +290,8 @@ export class Engine {
   /**
    * Cosine of the take's embedding against the speaker's centroid, and the decision: by the
    * calibrated llr (against the store's llr threshold, else the model's) when the model has a
-   * calibration and the store no cosine threshold, else by the cosine threshold. Throws AudioDecodeError TOO_LITTLE_SPEECH when the take has no usable
-   * speech (as enrollment would).
+   * calibration and the store no cosine threshold, else by the cosine threshold. Throws
+   * AudioDecodeError TOO_LITTLE_SPEECH when the take has no usable speech (as enrollment would).
    */
   async verify(name: string, input: AudioInput): Promise<VerifyResult> {
     const t0 = performance.now();
