@@ -334,6 +334,9 @@ async function runSeed(seed: number, before: Emb, parentDecider: Decider): Promi
   }
 }
 
+/** Whether `voxprint finetune`'s default (`--keep auto`: only if its held-out EER did not get worse) would have switched to the version. */
+const keptByDefault = (ft: FinetuneResult) => ft.eerAfter <= ft.eerBefore + 1e-9;
+
 /** The fine-tune settings the runs used, in words, from the options schema's defaults (+ --ft). */
 function describeDefaults(): string {
   const d = FinetuneOptionsSchema.parse(FT);
@@ -415,7 +418,17 @@ function report(modelId: string, devBefore: Record<List, ListResult>, rs: SeedRe
   const devRows = rs.map((r) => row([r.seed, ...LISTS.map((l) => `${arrow(devBefore[l].eer, r.devAfter[l])} (${(100 * (r.devAfter[l] - devBefore[l].eer)).toFixed(2)})`)]));
   const bRows = rs.map((r) => row([r.seed, ...LISTS.map((l) => `${arrow(r.bBefore[l], r.bAfter[l])} (${(100 * (r.bAfter[l] - r.bBefore[l])).toFixed(2)})`)]));
   const ftRows = rs.map((r) =>
-    row([r.seed, r.ft.seconds.toFixed(0), r.ft.epochs, r.ft.bestEpoch, r.ft.steps, arrow(r.ft.eerBefore, r.ft.eerAfter), `${r.ft.targets}/${r.ft.nontargets}`, r.ft.replay.used ? 'yes' : 'no']),
+    row([
+      r.seed,
+      r.ft.seconds.toFixed(0),
+      r.ft.epochs,
+      r.ft.bestEpoch,
+      r.ft.steps,
+      arrow(r.ft.eerBefore, r.ft.eerAfter),
+      `${r.ft.targets}/${r.ft.nontargets}`,
+      r.ft.replay.used ? 'yes' : 'no',
+      keptByDefault(r.ft) ? 'yes' : 'no',
+    ]),
   );
   const inGain = rs.map((r) => mean(CORPORA.map((c) => r.inBefore[c])) - mean(CORPORA.map((c) => r.inAfter[c])));
   const worstDev = Math.max(...rs.flatMap((r) => LISTS.map((l) => r.devAfter[l] - devBefore[l].eer)));
@@ -477,8 +490,8 @@ Largest increase: ${(100 * worstB).toFixed(2)} points.
 ${decisionSection(devBefore, rs, parentCalibrated)}
 ## The fine-tune runs
 
-| seed | seconds | epochs | best epoch | steps | its held-out EER % | its held-out trials (target/non-target) | replay |
-|---|---|---|---|---|---|---|---|
+| seed | seconds | epochs | best epoch | steps | its held-out EER % | its held-out trials (target/non-target) | replay | made the model in use by \`--keep auto\` |
+|---|---|---|---|---|---|---|---|---|
 ${ftRows.join('\n')}
 
 Longest fine-tune: ${maxSec.toFixed(0)} s (limit: 5 minutes), from reading the recordings to saving the version, on this
@@ -510,6 +523,8 @@ shared 2-core machine. Replay: ${rs[0].ft.replay.reason}
 - Original dev lists: ${worstDev <= 0.01 ? 'no' : 'some'} increase above 1 point (largest ${(100 * worstDev).toFixed(2)}).
 - Default decision after a fine-tune: see the section above.
 - Fine-tune time: ${maxSec <= 300 ? 'under' : 'OVER'} 5 minutes.
+- \`--keep auto\` (the default) would have made the new version the model in use for ${rs.filter((r) => keptByDefault(r.ft)).length} of ${rs.length} seeds
+  (the others kept the parent, their held-out EER having got worse); the tables measure every version all the same.
 `;
 }
 
