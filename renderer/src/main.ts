@@ -1,4 +1,4 @@
-// First: src/features/front-end.ts (SAMPLE_RATE) brings zod, whose schemas would probe eval under the page's CSP.
+// First: the renderer bundles zod (through the core's front end), and zod must not probe eval under the page's CSP.
 import '../../src/api/zod-jitless';
 import { mount } from 'svelte';
 import 'uplot/dist/uPlot.min.css';

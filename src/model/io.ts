@@ -25,8 +25,8 @@ type Derived = 'format' | 'formatVersion' | 'featureConfig' | 'featureConfigKey'
 export type ModelCardInput = Omit<ModelCard, Derived> & Partial<Pick<ModelCard, Derived>>;
 
 export interface SaveOptions {
-  /** Extra text files to write into the folder (e.g. README.md with the model card in prose). */
-  extraFiles?: Record<string, string>;
+  /** Extra files to write into the folder (README.md with the model card in prose, a fine-tune's inherited calibration). */
+  extraFiles?: Record<string, string | Uint8Array>;
   /**
    * Readable by the owner only (folders 0700, files 0600), like the profile store: a version
    * fine-tuned on a household's voices is as private as their recordings.
@@ -81,9 +81,9 @@ export async function saveModel(dir: string, embedder: Embedder, card: ModelCard
     await writeFile(join(tmp, MODEL_JSON), JSON.stringify(modelJson), { mode: fileMode });
     await writeFile(join(tmp, WEIGHTS_BIN), weights, { mode: fileMode });
     await writeFile(join(tmp, CARD_JSON), JSON.stringify(full, null, 2) + '\n', { mode: fileMode });
-    for (const [name, text] of Object.entries(opts.extraFiles ?? {})) {
+    for (const [name, content] of Object.entries(opts.extraFiles ?? {})) {
       if (name.includes('/') || name.includes('\\') || name.startsWith('.')) throw new RangeError(`bad extra file name ${name}`);
-      await writeFile(join(tmp, name), text, { mode: fileMode });
+      await writeFile(join(tmp, name), content, { mode: fileMode });
     }
     if (existsSync(target)) await rename(target, old);
     await rename(tmp, target);

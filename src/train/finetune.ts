@@ -14,6 +14,7 @@
  */
 import { resolve } from 'node:path';
 import { tf } from '../backend';
+import { inheritedCalibrationFiles } from '../calibration/calibration';
 import { builtinModelDir, resolveModelDir } from '../model/resolve';
 import { CancelledError, InvalidArgumentError, VoxprintError } from '../errors';
 import type { ModelCard } from '../model/card';
@@ -152,11 +153,14 @@ export async function finetune(input: FinetuneOptionsInput, onEvent: (e: Finetun
     check();
     registry?.sweepLeftovers();
     const seconds = (performance.now() - t0) / 1000;
+    // The parent's calibration goes into the same atomic folder: without it every decision would
+    // fall back to a cosine threshold that does not transfer across channels (issue 17;
+    // docs/results/finetune.md compares the two on the dev lists after a fine-tune).
     const card = await saveModel(
       dir,
       embedder,
       finetunedCard({ versionId, parent, options: o, estimate: split.estimate, before, after, speakers: speakers.length, recordings, replay, steps: run.steps, seconds, bestEpoch: run.bestEpoch }),
-      { private: true },
+      { private: true, extraFiles: inheritedCalibrationFiles(parentDir, { id: parent.id, dim: embedder.dim }, versionId) },
     );
 
     const notWorse = after.eer <= before.eer + 1e-9;

@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DATA, dataFolder, expectUserError, libri, type Sandbox, useSandbox } from './cli';
+import { DATA, dataFolder, expectUserError, libri, ROOT, type Sandbox, useSandbox } from './cli';
 import { DEFAULT_FRONT_END } from '../../src/features/front-end';
 
 const sb = useSandbox('cmds');
@@ -197,6 +197,11 @@ describe.sequential('every README command, as a fresh process each', () => {
     expect(JSON.parse(readFileSync(join(dir, 'voxprint.json'), 'utf8')).frontEnd).toEqual(DEFAULT_FRONT_END);
     expect(statSync(dir).mode & 0o777).toBe(0o700);
     for (const f of readdirSync(dir)) expect(statSync(join(dir, f)).mode & 0o777, f).toBe(0o600);
+    // It inherits the parent's calibration (relabelled, the cohort copied byte for byte), so its
+    // decisions stay calibrated rather than falling back to a cosine threshold.
+    const cal = JSON.parse(readFileSync(join(dir, 'calibration.json'), 'utf8')) as { modelId: string; inheritedFrom: { parent: string; fittedFor: string } };
+    expect(cal).toMatchObject({ modelId: versionId, inheritedFrom: { parent: builtinId, fittedFor: builtinId } });
+    expect(readFileSync(join(dir, 'cohort.bin')).equals(readFileSync(join(ROOT, 'models', 'default', 'cohort.bin')))).toBe(true);
   });
 
   it('models list, use, rollback: each switch keeps verify working', async () => {
@@ -204,7 +209,11 @@ describe.sequential('every README command, as a fresh process each', () => {
     expect(l.code).toBe(0);
     expect(l.obj).toMatchObject({ activeId: versionId, previousId: builtinId });
     expect(l.obj.models.find((m) => m.id === versionId)).toMatchObject({ builtin: false, active: true, parent: builtinId });
-    expect((await box.json<{ accepted: boolean }>(['verify', 'Ben', libri(BEN, 6)])).obj.accepted).toBe(true);
+    const v = await box.json<{ accepted: boolean; llr?: number; probability?: number }>(['verify', 'Ben', libri(BEN, 6)]);
+    expect(v.code, v.stderr).toBe(0);
+    // The fine-tuned version decides by its inherited calibration: verify reports llr and probability.
+    expect(v.obj).toMatchObject({ accepted: true, llr: expect.any(Number), probability: expect.any(Number) });
+    expect(v.obj.probability).toBeCloseTo(1 / (1 + Math.exp(-v.obj.llr!)), 6);
     // eval measures the model verify uses: the fine-tuned version while it is in use.
     const trials = join(DATA, 'libri-dev.trials.txt');
     const ev = await box.json<{ model: string; modelDir: string }>(['eval', '--trials', trials, '--limit', '6']);
