@@ -23,7 +23,8 @@ export const verify: CommandSpec = {
   summary: 'Is the voice in FILE the enrolled speaker NAME? Prints the score, the threshold and the decision.',
   description:
     "The score is the cosine similarity between the recording and the speaker's centroid, from -1 to 1; the speaker is accepted when it is at or above the threshold. " +
-    'With a calibrated model (models/default is) the decision is made on the calibrated log-likelihood ratio, which also weighs the seconds of speech and how the channel makes voices alike: ' +
+    'With a calibrated model (models/default is) the decision is made on the calibrated log-likelihood ratio, which also weighs the seconds of speech and how the channel makes voices alike, ' +
+    "against the model's llr threshold or the store's own (`calibrate --apply`; --json: llrThreshold): " +
     'the threshold shown is the cosine this recording had to reach, and the probability is P(same speaker) at even prior odds. ' +
     `Exit code 0 when accepted, ${EXIT_REJECTED} when rejected, 2 when the recording has too little speech to score (TOO_LITTLE_SPEECH) or another input error.` +
     ' ' +
