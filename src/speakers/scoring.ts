@@ -2,11 +2,13 @@
  * Scoring: cosine similarity of L2-normalised embeddings.
  *
  * `CentroidIndex` packs every speaker's centroid into one row-major Float32Array `[n, dim]`, so
- * identify scores all speakers with a single blocked matrix-vector product and keeps the best
+ * identify scores all speakers with a single matrix-vector product (WebAssembly SIMD,
+ * ./matvec-wasm, when the dimension is a multiple of 16; else blocked JS) and keeps the best
  * with a small heap (10,000 speakers x 256 dims is 2.6 M multiply-adds; see
  * test/speakers/scoring.test.ts and `npm run bench:identify`).
  */
 import { InvalidArgumentError } from '../errors';
+import { createWasmMatVec, type WasmMatVec } from './matvec-wasm';
 
 /** Cosine similarity; 0 when either vector is all zeros. Throws RangeError on a length mismatch. */
 export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -62,12 +64,15 @@ export class CentroidIndex {
   readonly matrix: Float32Array;
   readonly ids: string[];
   readonly names: string[];
+  /** The SIMD product over `matrix` (which then lives in its memory), where dim allows it. */
+  private readonly kernel: WasmMatVec | null;
 
   constructor(
     entries: IndexEntry[],
     readonly dim: number,
   ) {
-    this.matrix = new Float32Array(entries.length * dim);
+    this.kernel = createWasmMatVec(entries.length, dim);
+    this.matrix = this.kernel?.matrix ?? new Float32Array(entries.length * dim);
     this.ids = entries.map((e) => e.id);
     this.names = entries.map((e) => e.name);
     entries.forEach((e, i) => {
@@ -83,7 +88,8 @@ export class CentroidIndex {
   /** Cosine of `query` against every centroid: `[size]` (one matrix-vector product). */
   scores(query: Float32Array, out: Float32Array = new Float32Array(this.size)): Float32Array {
     if (query.length !== this.dim) throw new RangeError(`query has ${query.length} values, not ${this.dim}`);
-    matVec(this.matrix, this.size, this.dim, l2normalize(query), out);
+    if (this.kernel) this.kernel.product(l2normalize(query), out);
+    else matVec(this.matrix, this.size, this.dim, l2normalize(query), out);
     return out;
   }
 
