@@ -1,13 +1,13 @@
-import { describe, expect, it } from "vitest";
-import { createWasmMatVec } from "../../src/speakers/matvec-wasm";
+import { describe, expect, it } from 'vitest';
+import { createWasmMatVec } from '../../src/speakers/matvec-wasm';
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
   return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32 - 0.5;
 }
 
-describe("createWasmMatVec", () => {
-  it("computes m . q for every row like a float64 dot product, and again with a new query", () => {
+describe('createWasmMatVec', () => {
+  it('computes m . q for every row like a float64 dot product, and again with a new query', () => {
     const r = rng(5);
     for (const [rows, dim] of [
       [1, 16],
@@ -26,16 +26,13 @@ describe("createWasmMatVec", () => {
         for (let row = 0; row < rows; row++) {
           let want = 0;
           for (let j = 0; j < dim; j++) want += k!.matrix[row * dim + j] * q[j];
-          expect(
-            Math.abs(out[row] - want),
-            `${rows}x${dim} row ${row}`,
-          ).toBeLessThan(1e-5);
+          expect(Math.abs(out[row] - want), `${rows}x${dim} row ${row}`).toBeLessThan(1e-5);
         }
       }
     }
   });
 
-  it("gives equal rows equal scores, and declines dims that are not a multiple of 16", () => {
+  it('gives equal rows equal scores, and declines dims that are not a multiple of 16', () => {
     const k = createWasmMatVec(2, 48)!;
     const r = rng(9);
     for (let j = 0; j < 48; j++) k.matrix[j] = k.matrix[48 + j] = r();
