@@ -35,6 +35,9 @@ export interface MfccKernel {
   run(samples: Float32Array, frames: number, hop: number, data: Float32Array): void;
 }
 
+/** Frames per call of the kernel's loop: 10 s at the default hop, ~1.5 MB of memory. */
+const CHUNK_FRAMES = 1000;
+
 const { get, set } = op;
 type Code = number[];
 const L = (i: number): Code => get(i);
@@ -307,21 +310,28 @@ export function createMfccKernel(spec: KernelSpec, fftTwiddles: Float64Array, sp
 
   return {
     run(samples, frames, hop, data) {
+      // Frames in chunks (an even count), so the memory stays the size of one chunk, whatever
+      // the length of the input.
       const xAt = lay.end;
-      const outAt = xAt + Math.ceil((8 * samples.length) / 16) * 16;
-      const need = outAt + 4 * frames * numCoeffs;
+      const span = (CHUNK_FRAMES - 1) * hop + frameLength;
+      const outAt = xAt + Math.ceil((8 * span) / 16) * 16;
+      const need = outAt + 4 * CHUNK_FRAMES * numCoeffs;
       if (need > memory.buffer.byteLength) memory.grow(Math.ceil((need - memory.buffer.byteLength) / 65536));
-      new Float64Array(memory.buffer, xAt, samples.length).set(samples);
       const row = 4 * numCoeffs;
-      for (let t = 0; t < frames; t += 2) {
-        const u = Math.min(t + 1, frames - 1);
-        fWin(xAt + 8 * t * hop, xAt + 8 * u * hop);
-        fFft();
-        fSplit();
-        fMel();
-        fDct(outAt + row * t, outAt + row * u);
+      for (let t0 = 0; t0 < frames; t0 += CHUNK_FRAMES) {
+        const count = Math.min(CHUNK_FRAMES, frames - t0);
+        const from = t0 * hop;
+        new Float64Array(memory.buffer, xAt, span).set(samples.subarray(from, Math.min(samples.length, from + (count - 1) * hop + frameLength)));
+        for (let t = 0; t < count; t += 2) {
+          const u = Math.min(t + 1, count - 1);
+          fWin(xAt + 8 * t * hop, xAt + 8 * u * hop);
+          fFft();
+          fSplit();
+          fMel();
+          fDct(outAt + row * t, outAt + row * u);
+        }
+        data.set(new Float32Array(memory.buffer, outAt, count * numCoeffs), t0 * numCoeffs);
       }
-      data.set(new Float32Array(memory.buffer, outAt, frames * numCoeffs));
     },
   };
 }

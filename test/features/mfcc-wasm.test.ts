@@ -38,6 +38,15 @@ describe('computeMfcc through the WebAssembly kernel', () => {
     }
   });
 
+  it('crosses its 1000-frame chunks like one pass (21 s: chunks of 1000, 1000 and an odd 99 frames)', async () => {
+    const x = (await decodeAudioFile(LIBRI)).samples;
+    const long = new Float32Array(16000 * 21 + 80);
+    for (let at = 0; at < long.length; at += x.length) long.set(x.subarray(0, Math.min(x.length, long.length - at)), at);
+    const fast = computeMfcc(long);
+    expect(fast.numFrames).toBe(2099);
+    expect(maxAbsDiff(fast.data, computeMfccPortable(long).data)).toBeLessThan(1e-4);
+  });
+
   it('keeps giving the same answer after a longer input grew its memory, and after a shorter one', async () => {
     const x = (await decodeAudioFile(LIBRI)).samples;
     const short = x.subarray(0, 16000);
