@@ -51,6 +51,8 @@ export const op = {
   i32Add: [0x6a],
   i32Sub: [0x6b],
   i32Mul: [0x6c],
+  i32DivU: [0x6e],
+  i32RemU: [0x70],
   i32Shl: [0x74],
   i32LtU: [0x49],
   i32GeU: [0x4f],
