@@ -59,13 +59,14 @@ function clippingRatio(x: Float32Array, peak: number): number {
 }
 
 /** Assesses a 16 kHz mono take (samples in [-1, 1]). Never throws for finite input. */
-export function assessQuality(samples: Float32Array, opts: QualityOptions = {}): QualityReport {
+/** `detected`: detectSpeechDetailed(samples, opts) when the caller already has it (the engine shares it with speech selection). */
+export function assessQuality(samples: Float32Array, opts: QualityOptions = {}, detected?: ReturnType<typeof detectSpeechDetailed>): QualityReport {
   const minSpeechSec = opts.minSpeechSec ?? 1.0;
   const minLevelDb = opts.minLevelDb ?? -40;
   const maxClip = opts.maxClippingRatio ?? 0.001;
   const minSnrDb = opts.minSnrDb ?? 15;
 
-  const vad = detectSpeechDetailed(samples, opts);
+  const vad = detected ?? detectSpeechDetailed(samples, opts);
   const frames = vad.frames;
   let peak = 0;
   for (let i = 0; i < samples.length; i++) {

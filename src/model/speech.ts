@@ -5,7 +5,7 @@
  * the user separately). Training and inference both go through `selectSpeech`, so the model sees
  * the same kind of input in both.
  */
-import { detectSpeech, VAD_DEFAULTS, VAD_VERSION } from '../audio/vad';
+import { detectSpeech, VAD_DEFAULTS, VAD_VERSION, type SpeechResult } from '../audio/vad';
 
 export const MIN_SPEECH_SEC = 0.3;
 
@@ -25,11 +25,12 @@ export function selectSpeech(samples: Float32Array): Float32Array {
 /**
  * `selectSpeech` plus the seconds of speech the VAD found (0 when it found too little and the
  * whole signal is used instead): score calibration takes the speech duration into account.
+ * `detected`: detectSpeech(samples) when the caller already ran it.
  */
-export function selectSpeechWithSeconds(samples: Float32Array): { speech: Float32Array; speechSec: number } {
-  let r: ReturnType<typeof detectSpeech>;
+export function selectSpeechWithSeconds(samples: Float32Array, detected?: SpeechResult): { speech: Float32Array; speechSec: number } {
+  let r: SpeechResult;
   try {
-    r = detectSpeech(samples);
+    r = detected ?? detectSpeech(samples);
   } catch {
     return { speech: samples, speechSec: 0 };
   }
