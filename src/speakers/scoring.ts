@@ -26,12 +26,17 @@ export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
 
 /** A copy scaled to unit length (zeros stay zeros). */
 export function l2normalize(v: ArrayLike<number>): Float32Array {
+  const out = new Float32Array(v.length);
+  normalizeInto(v, out, 0);
+  return out;
+}
+
+/** v scaled to unit length into out[at..at+v.length) (no allocation: the index packs hundreds of rows). */
+function normalizeInto(v: ArrayLike<number>, out: Float32Array, at: number): void {
   let n = 0;
   for (let i = 0; i < v.length; i++) n += v[i] * v[i];
   const inv = n > 0 ? 1 / Math.sqrt(n) : 0;
-  const out = new Float32Array(v.length);
-  for (let i = 0; i < v.length; i++) out[i] = v[i] * inv;
-  return out;
+  for (let i = 0; i < v.length; i++) out[at + i] = v[i] * inv;
 }
 
 export interface VerifyDecision {
@@ -77,7 +82,7 @@ export class CentroidIndex {
     this.names = entries.map((e) => e.name);
     entries.forEach((e, i) => {
       if (e.centroid.length !== dim) throw new RangeError(`centroid of ${e.id} has ${e.centroid.length} values, not ${dim}`);
-      this.matrix.set(l2normalize(e.centroid), i * dim);
+      normalizeInto(e.centroid, this.matrix, i * dim);
     });
   }
 
