@@ -132,6 +132,10 @@ export interface BenchResult {
   /** Fine-tune of a 3-speaker, 4-takes-each household, held-out check included, wall seconds (src/bench/finetune.ts). */
   finetuneHouseholdSec: number;
   finetuneHouseholdCpuSec: number;
+  /** Of it: until the features were ready (wall, CPU), and the CPU of one epoch (median). */
+  finetuneHouseholdFeaturesSec: number;
+  finetuneHouseholdFeaturesCpuSec: number;
+  finetuneHouseholdEpochCpuSec: number;
   finetuneHousehold: string;
   trainUttPerSec: number;
   trainUttPerSecWall: number;
@@ -296,6 +300,9 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
       identify100kMs: r3(id100k.query.cpuMedian),
       finetuneHouseholdSec: r3(ft.seconds),
       finetuneHouseholdCpuSec: r3(ft.cpuSeconds),
+      finetuneHouseholdFeaturesSec: r3(ft.featuresSeconds),
+      finetuneHouseholdFeaturesCpuSec: r3(ft.featuresCpuSeconds),
+      finetuneHouseholdEpochCpuSec: r3(ft.epochCpuSeconds),
       finetuneHousehold: `${ft.speakers} speakers, ${ft.takes} takes; ${ft.epochs} epochs, ${ft.steps} steps; replay ${ft.replay ? 'on' : 'off'}; ${ft.estimate} EER ${sig(100 * ft.eerBefore, 3)} -> ${sig(100 * ft.eerAfter, 3)} %`,
       trainUttPerSec: r3(tr.uttPerSec),
       trainUttPerSecWall: r3(tr.uttPerSecWall),
