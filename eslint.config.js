@@ -9,4 +9,24 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'warn',
     },
   },
+  {
+    // The core runs in the CLI, the Electron main process, workers and the browser bridge: the
+    // shells (main/, renderer/) may import it, never the other way round.
+    files: ['src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'electron', message: 'src/ is the core: Electron belongs in main/.' },
+            { name: 'svelte', message: 'src/ is the core: Svelte belongs in renderer/.' },
+          ],
+          patterns: [
+            { group: ['electron/*', 'svelte/*', '*.svelte'], message: 'src/ is the core: it imports neither Electron nor Svelte.' },
+            { group: ['**/main/*', '**/renderer/*'], message: 'src/ is the core: the shells import it, not the other way round.' },
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -1,16 +1,15 @@
 /** The core for the Electron main process: the engine on the user's store, fine-tunes in a worker thread. */
-import { app } from 'electron';
-import { join } from 'node:path';
 import type { JobEvent } from '../src/api/contract';
 import { createCoreHost } from '../src/api/core-host';
 import { Engine } from '../src/engine';
+import { builtinModelDir } from '../src/model/resolve';
 import { defaultStoreDir } from '../src/speakers/home';
 import createFinetuneWorker from './finetune-worker?nodeWorker';
 
 export function createMainHost(emit: (e: JobEvent) => void) {
   return createCoreHost({
     storeDir: defaultStoreDir(),
-    builtinModelDir: process.env.VOXPRINT_MODEL ?? join(app.getAppPath(), 'models/default'),
+    builtinModelDir: builtinModelDir(process.env),
     openEngine: (o) => Engine.open(o),
     spawnFinetuneWorker: (input) => createFinetuneWorker({ workerData: input }),
     emit,

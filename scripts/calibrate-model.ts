@@ -12,7 +12,7 @@
  * - The feature set and the cohort's top-k are chosen by speaker-disjoint two-fold
  *   cross-validation on these trials (mean Cllr over corpus x condition groups); the decision
  *   threshold is the llr where the group-weighted false-accept rate is the strictest target of
- *   0.5/1/2/3/5% whose group-weighted false-reject rate there is at most --max-frr (default 15%),
+ *   0.5/1/2/3/5% whose group-weighted false-reject rate there is at most --max-frr (default 10%),
  *   or --far F when given.
  *   Flags: --data DIR (default ../shared/data), --far F, --max-frr F, --per-corpus N (default 60)
  */
@@ -37,8 +37,7 @@ import { telephone } from '../src/train/augment';
 import { corpusOfSource } from '../src/train/card';
 import { listTrainingData, type Utterance } from '../src/train/data';
 import { TrainOptionsSchema } from '../src/train/options';
-import { makeRng } from '../src/train/rng';
-import { pickDistinct } from '../src/train/sampler';
+import { makeRng, pickDistinct } from '../src/util/rng';
 import { splitValidation } from '../src/train/trainer';
 
 const argv = process.argv.slice(2);
@@ -52,7 +51,10 @@ const DATA = flag('--data') ?? '../shared/data';
 /** The false-accept targets the default decision may take, strictest first. */
 const FAR_GRID = [0.005, 0.01, 0.02, 0.03, 0.05];
 /** Without --far: the strictest target of FAR_GRID whose group-weighted false-reject rate on these trials is at most this. */
-const MAX_FRR = Number(flag('--max-frr') ?? 0.15);
+// 10%, not the 15% a user would accept: speakers, rooms and channels the fit never saw reject
+// more than the held-out train speakers do, so the rule keeps a margin. (With 15% the fit chose
+// 1% false accepts at 14.5% false rejects here, and two dev lists then rejected 15.3% and 16.5%.)
+const MAX_FRR = Number(flag('--max-frr') ?? 0.1);
 const FORCED_FAR = flag('--far') === undefined ? undefined : Number(flag('--far'));
 const PER_CORPUS = Number(flag('--per-corpus') ?? 60);
 const COHORT_PER_CORPUS = 100;

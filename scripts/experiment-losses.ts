@@ -1,5 +1,5 @@
 /**
- * `npm run experiment:losses`: the loss/mining comparison of issue 8. Every row trains the SAME
+ * `npm run experiment:losses`: which loss and mining train the best embedder. Every row trains the SAME
  * architecture with the SAME budget (steps, batch, data, augmentation, LR schedule) and the same
  * seeds; only the loss and mining change. Each run is scored on the three dev lists. Writes
  * docs/results/losses.md (table + per-row training curves) and docs/results/losses.json (raw),

@@ -6,12 +6,15 @@
  *    process, as a user would): EER and minDCF with every test utterance cut to its first S
  *    seconds of speech, enrollments whole.
  * 2. The live path, in process: every test file is streamed in 0.1 s chunks through
- *    LiveEmbedding (streaming VAD, incremental MFCC, 1.5 s windows); each trial's score
- *    trajectory against the enrollment (mean of the offline enrollment embeddings, as `enroll`
- *    makes a profile) goes through `earlyDecision` at the model card's threshold, exactly as a
- *    LiveVerifySession does. Reported: how many trials decide early and when, the false-accept
- *    and false-reject rates of the rule, the same at the end without the early rule, the offline
- *    `verify` path at the same threshold, and the EER of the live final scores.
+ *    LiveEmbedding (streaming VAD, incremental MFCC, 1.5 s windows); each trial's updates are
+ *    then decided by a LiveVerifySession's own code (src/live/session.ts) against the enrollment
+ *    (mean of the offline enrollment embeddings, as `enroll` makes a profile), each update scored
+ *    as the engine's verifyDecision scores it with no store override: with a calibrated model, the
+ *    llr from the speech heard so far and the enrollment's speech against the calibration's
+ *    threshold (the rule works on the cosine equivalent of that threshold for the update);
+ *    without one, the cosine against the card's threshold. Reported: how many trials decide early
+ *    and when, the false-accept and false-reject rates of the rule, the same at the end without the
+ *    early rule, the offline `verify` decision, and the EER of the live final scores.
  *
  *   npm run experiment:speech-length [-- --lists dsp,libri,arabic,sc,so] [--sweep 0.5,1,2,3,5] [--out docs/results/speech-length.md]
  *     [--render-only]   rewrite the page and the plot from the figures saved beside it (speech-length.json)
@@ -24,11 +27,15 @@ import { initBackend } from '../src/backend';
 import { renderCurvesSvg } from '../src/eval/curves-svg';
 import { computeEer } from '../src/eval/metrics';
 import { readTrialsFile } from '../src/eval/trials';
-import { DEFAULT_EARLY_RULE, earlyDecision } from '../src/live/decision';
-import { LiveEmbedding } from '../src/live/embedding';
+import { decideCalibrated } from '../src/calibration/calibration';
+import { DEFAULT_EARLY_RULE } from '../src/live/decision';
+import { SPEECH_LENGTH_GUIDE } from '../src/live/guidance';
+import { LiveEmbedding, type EmbeddingUpdate } from '../src/live/embedding';
+import { LiveVerifySession, type LiveScore, type LiveVerifyUpdate } from '../src/live/session';
 import { CHUNK_SEC } from '../src/live/sources';
+import type { Embedder } from '../src/model/embedder';
 import { loadModel } from '../src/model/io';
-import { cosine, l2normalize } from '../src/speakers/scoring';
+import { l2normalize, verifyScore } from '../src/speakers/scoring';
 
 const arg = (name: string, def: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -49,7 +56,10 @@ interface SweepRow {
 
 interface Saved {
   model: string;
+  /** The card's cosine threshold (the decision of an uncalibrated model). */
   threshold: number;
+  /** The calibration's llr threshold when the model has one: then every decision and score is on the llr. */
+  llrThreshold?: number;
   sweep: string;
   sweeps: Record<string, SweepRow[]>;
   live: Record<string, Record<string, number>>;
@@ -63,6 +73,7 @@ async function main() {
   await initBackend();
   const embedder = await loadModel(MODEL);
   const threshold = embedder.card!.threshold.value;
+  const llrThreshold = embedder.calibration?.llrThreshold;
   const sweeps: Record<string, SweepRow[]> = {};
   const live: Record<string, Record<string, number>> = {};
   for (const l of lists) {
@@ -75,7 +86,7 @@ async function main() {
     console.error(JSON.stringify({ list: l, sweep: sweeps[l], live: live[l] }));
   }
   embedder.dispose();
-  const result: Saved = { model: embedder.card!.id, threshold, sweep, sweeps, live };
+  const result: Saved = { model: embedder.card!.id, threshold, ...(llrThreshold !== undefined ? { llrThreshold } : {}), sweep, sweeps, live };
   writeFileSync(saved, `${JSON.stringify(result, null, 1)}\n`);
   write(result);
 }
@@ -86,22 +97,44 @@ function write(r: Saved): void {
   console.error(`wrote ${out}`);
 }
 
-/** Streams each test file once; applies the early rule to every trial's score trajectory. */
-async function liveRule(trialsFile: string, threshold: number, embedder: Awaited<ReturnType<typeof loadModel>>): Promise<Record<string, number>> {
+/** A LiveVerifySession fed with updates streamed once per test file, so that every trial of that file reuses them. */
+class ReplaySession extends LiveVerifySession {
+  replay(u: EmbeddingUpdate): LiveVerifyUpdate {
+    return this.score(u);
+  }
+}
+
+/**
+ * The engine's verifyDecision with no store threshold override, against an enrollment
+ * (`centroid`, `speechSec`): the calibrated llr decision when the model has a calibration, else
+ * the cosine at the card's threshold.
+ */
+function scorer(embedder: Embedder, threshold: number, enroll: { embedding: Float32Array; speechSec: number }): (embedding: Float32Array, speechSec: number) => LiveScore {
+  const cal = embedder.calibration;
+  if (!cal) return (embedding) => verifyScore(embedding, enroll.embedding, threshold);
+  const cohortEnroll = cal.cohortMean(enroll.embedding);
+  return (embedding, speechSec) => {
+    const d = decideCalibrated(cal, enroll, { embedding, speechSec }, cal.llrThreshold, { enroll: cohortEnroll });
+    return { score: d.cosine, threshold: d.cosineThreshold, accepted: d.accepted, llr: d.llr, probability: d.probability };
+  };
+}
+
+/** Streams each test file once; decides every trial from its updates as a LiveVerifySession does. */
+async function liveRule(trialsFile: string, threshold: number, embedder: Embedder): Promise<Record<string, number>> {
   const trials = readTrialsFile(trialsFile);
-  const offline = new Map<string, Float32Array>();
+  const offline = new Map<string, { embedding: Float32Array; speechSec: number }>();
   const samples = async (f: string) => (await decodeAudioFile(f)).samples;
-  const embedOffline = async (f: string) => offline.get(f) ?? offline.set(f, embedder.embedSamples(await samples(f))).get(f)!;
-  const traj = new Map<string, { speech: number; emb: Float32Array }[]>();
+  const embedOffline = async (f: string) => offline.get(f) ?? offline.set(f, embedder.embedWithSpeech(await samples(f))).get(f)!;
+  const traj = new Map<string, EmbeddingUpdate[]>();
   for (const t of trials) {
     if (traj.has(t.test)) continue;
     const x = await samples(t.test);
     const le = new LiveEmbedding(embedder);
-    const ups: { speech: number; emb: Float32Array }[] = [];
+    const ups: EmbeddingUpdate[] = [];
     const chunk = Math.round(CHUNK_SEC * 16000);
-    for (let i = 0; i < x.length; i += chunk) for (const u of le.push(x.subarray(i, i + chunk))) ups.push({ speech: u.speechSeconds, emb: u.embedding });
+    for (let i = 0; i < x.length; i += chunk) ups.push(...le.push(x.subarray(i, i + chunk)));
     const fin = le.end();
-    if (fin) ups.push({ speech: -fin.speechSeconds, emb: fin.embedding }); // negative speech marks the final update
+    if (fin) ups.push(fin);
     traj.set(t.test, ups);
   }
   const c = { early: 0, earlyAt: 0, fa: 0, fr: 0, endFa: 0, endFr: 0, offFa: 0, offFr: 0, earlyWrong: 0, tar: 0, non: 0 };
@@ -109,30 +142,30 @@ async function liveRule(trialsFile: string, threshold: number, embedder: Awaited
   const nonFinal: number[] = [];
   for (const t of trials) {
     const acc = new Float32Array(embedder.dim);
+    let speechSec = 0;
     for (const f of t.enroll) {
-      const e = l2normalize(await embedOffline(f));
-      for (let i = 0; i < acc.length; i++) acc[i] += e[i];
+      const e = await embedOffline(f);
+      const v = l2normalize(e.embedding);
+      for (let i = 0; i < acc.length; i++) acc[i] += v[i];
+      speechSec += e.speechSec;
     }
-    const enr = l2normalize(acc);
-    const ups = traj.get(t.test)!;
-    let decided: boolean | null = null;
-    let finalScore = -1;
-    for (const u of ups) {
-      const s = cosine(enr, u.emb);
-      if (u.speech < 0) finalScore = s;
-      else if (decided === null) {
-        const d = earlyDecision(s, threshold, u.speech);
-        if (d) {
-          decided = d === 'accept';
-          c.early++;
-          c.earlyAt += u.speech;
-          if (decided !== (t.label === 1)) c.earlyWrong++;
-        }
-      }
+    const score = scorer(embedder, threshold, { embedding: l2normalize(acc), speechSec });
+    const session = new ReplaySession(embedder, score);
+    let last: LiveVerifyUpdate | undefined;
+    for (const u of traj.get(t.test)!) last = session.replay(u);
+    // A file without any audio gives no update: the session never decides, a rejection for the user.
+    const decision = session.decided ?? { accepted: false, decidedAt: 0, early: false };
+    if (decision.early) {
+      c.early++;
+      c.earlyAt += decision.decidedAt;
+      if (decision.accepted !== (t.label === 1)) c.earlyWrong++;
     }
-    const endAccept = finalScore >= threshold;
-    const accepted = decided ?? endAccept;
-    const offAccept = cosine(enr, await embedOffline(t.test)) >= threshold;
+    // The final update's own decision: what the session would say without the early rule.
+    const endAccept = last?.accepted ?? false;
+    const finalScore = last ? (last.llr ?? last.score) : -Infinity;
+    const accepted = decision.accepted;
+    const test = await embedOffline(t.test);
+    const offAccept = score(test.embedding, test.speechSec).accepted;
     if (t.label === 1) {
       c.tar++;
       tarFinal.push(finalScore);
@@ -174,7 +207,8 @@ function plot(sweeps: Record<string, SweepRow[]>): string {
   });
 }
 
-function doc({ sweeps, live, threshold, model: modelId, sweep }: Saved): string {
+function doc({ sweeps, live, threshold, llrThreshold, model: modelId, sweep }: Saved): string {
+  const calibrated = llrThreshold !== undefined;
   const ls = Object.keys(sweeps);
   const lengths = sweeps[ls[0]].map((r) => r.maxTestSeconds);
   const head = ['test speech', ...ls.map((l) => `${l}-dev`)];
@@ -207,8 +241,13 @@ dsp-dev, arabic-dev and sc-dev hold single words of about 1 s of speech, so thei
 changing once S is longer than the words: they show what one word is worth. libri-dev (read
 sentences) shows the curve itself.
 
-The score threshold at the EER falls as the speech gets shorter (short tests score lower against
-the same enrollment), which matters for any decision taken early at one fixed threshold:
+${
+    calibrated
+      ? `The model is calibrated, so these scores are llrs (the calibration weighs the seconds of speech on
+each side). The llr threshold at the EER for each length; the default decision is llr >= ${llrThreshold.toFixed(3)}:`
+      : `The score threshold at the EER for each length (short tests score lower against the same
+enrollment, which matters for any decision taken early at one fixed threshold):`
+  }
 
 ${md(head)}
 ${sep}
@@ -217,10 +256,17 @@ ${trows.map(md).join('\n')}
 ## Live verification: the early-decision rule on the dev lists
 
 \`voxprint verify NAME FILE --stream\` and the app's Live mode score the running embedding every
-0.5 s of speech (src/live). The rule (src/live/decision.ts): after at least
-${DEFAULT_EARLY_RULE.minSpeechSec} s of speech, accept early when score >= t + m(T), reject early
-when score <= t - m(T), m(T) = ${DEFAULT_EARLY_RULE.marginAt1s} / sqrt(T / 1 s), with t the model card's
-threshold (${threshold.toFixed(4)}); otherwise the final score decides against t. The constants
+0.5 s of speech (src/live) with the engine's verify decision. The rule (src/live/decision.ts): after at least
+${DEFAULT_EARLY_RULE.minSpeechSec} s of speech, accept early when the cosine >= t + m(T), reject early
+when it is <= t - m(T), m(T) = ${DEFAULT_EARLY_RULE.marginAt1s} / sqrt(T / 1 s); otherwise the final update decides. ${
+    calibrated
+      ? `The model is calibrated, so t is the cosine at which that update's llr equals the calibration's
+threshold (${llrThreshold.toFixed(3)}): it moves with the seconds of speech heard so far (T), the enrollment's speech
+and both sides' cohort similarities, and "cosine >= t" is "llr >= ${llrThreshold.toFixed(3)}".`
+      : `t is the model card's threshold (${threshold.toFixed(4)}).`
+  } Each trial's updates
+go through a LiveVerifySession's own decision code (src/live/session.ts), scored as the engine's
+verifyDecision scores them with no store threshold override. The constants
 were set before these runs and are not tuned on them. Each test file is streamed in 0.1 s chunks.
 Rates are fractions of the target (false reject) or non-target (false accept) trials:
 
@@ -231,17 +277,14 @@ ${lrow('mean speech at an early decision', (v) => (Number.isFinite(v.meanEarlyAt
 ${lrow('early decisions that are wrong', (v) => pct(v.earlyErrorRate))}
 ${lrow('live with the rule: false accept / false reject', (v) => `${pct(v.fa)} / ${pct(v.fr)}`)}
 ${lrow('live, end only (no early rule): FA / FR', (v) => `${pct(v.endFa)} / ${pct(v.endFr)}`)}
-${lrow('offline verify at the same threshold: FA / FR', (v) => `${pct(v.offFa)} / ${pct(v.offFr)}`)}
-${lrow('EER of the live final scores', (v) => pct(v.liveEer))}
+${lrow(`offline verify (${calibrated ? 'calibrated decision' : 'same threshold'}): FA / FR`, (v) => `${pct(v.offFa)} / ${pct(v.offFr)}`)}
+${lrow(`EER of the live final ${calibrated ? 'llrs' : 'scores'}`, (v) => pct(v.liveEer))}
 
-What this says: on read sentences most trials are decided early (${early('libri')}, ${early('so')}),
-after ${at('libri')} and ${at('so')} of speech on average; the price is paid in false rejects (libri-dev
-${pct(live['libri']?.fr ?? NaN)} with the rule against ${pct(live['libri']?.endFr ?? NaN)} at the end), because a genuine speaker's
-score is still low after a second or two (the threshold table above) while the rule compares it
-with the full-length threshold. On the single-word lists fewer trials clear the margin within a
-word (${early('dsp')}, ${early('arabic')}, ${early('sc')}); the others are decided at the end of the
-audio. The card's threshold was set on validation speakers and is not the EER point of any one list:
-so-dev's false-accept rate at it is high with or without the early rule.
+What this says, in this run's figures: on read sentences ${early('libri')} and ${early('so')} of the
+trials are decided early, after ${at('libri')} and ${at('so')} of speech on average; on the single-word lists
+${early('dsp')}, ${early('arabic')}, ${early('sc')} (a word is about 1 s, shorter than the ${DEFAULT_EARLY_RULE.minSpeechSec} s the
+rule waits for, so those trials are decided by the final update). What the early rule costs against
+deciding at the end of the audio, FA / FR: ${ls.map((l) => `${l}-dev ${pct(live[l].fa)} / ${pct(live[l].fr)} against ${pct(live[l].endFa)} / ${pct(live[l].endFr)}`).join('; ')}.
 
 The live path differs from offline \`verify\` in two ways, both measured above: its speech
 detection only knows the past (src/live/vad.ts), and it embeds 1.5 s windows instead of 3 s ones
@@ -249,10 +292,19 @@ detection only knows the past (src/live/vad.ts), and it embeds 1.5 s windows ins
 
 ## How much speech a decision needs
 
-The app's Live mode tells the user the figure from the libri-dev curve above: the shortest test
+The app's Live mode tells the user the figure from the ${SPEECH_LENGTH_GUIDE.list} curve above: the shortest test
 length whose EER is within 1 point of the full-length EER (src/live/guidance.ts holds the number;
-update it when this page changes).
+update it when this page changes). From this run: ${reliable(sweeps[SPEECH_LENGTH_GUIDE.list.replace(/-dev$/, '')])};
+src/live/guidance.ts holds ${SPEECH_LENGTH_GUIDE.reliableSpeechSec} s.
 `;
+}
+
+/** The shortest swept length whose EER is within 1 point of the full length's, in words. */
+function reliable(rows: SweepRow[] | undefined): string {
+  if (!rows) return 'the list was not run';
+  const full = rows.find((r) => r.maxTestSeconds === null)!;
+  const r = rows.find((x) => x.maxTestSeconds !== null && x.eer <= full.eer + 0.01);
+  return r ? `${r.maxTestSeconds} s (EER ${pct(r.eer)} against ${pct(full.eer)} at full length)` : `no swept length (full length EER ${pct(full.eer)})`;
 }
 
 void main();

@@ -22,7 +22,7 @@ import { buildEnsemble } from './ensemble';
 
 const DATA = '../shared/data';
 
-/** The EERs (%) the shipped model must reach on each dev list (the accuracy issue's floors). */
+/** The EERs (%) the shipped model must reach on each dev list (its accuracy floors). */
 const FLOORS: Record<string, number> = { 'dsp-dev': 1.5, 'libri-dev': 1.0, 'arabic-dev': 6.0, 'sc-dev': 4.0, 'so-dev': 2.5 };
 
 const pct = (x: number) => (100 * x).toFixed(2);

@@ -19,11 +19,16 @@ let chosen: Promise<BackendName> | undefined;
 /** Why tfjs-node was not used, for `--version` and the app's Settings screen. */
 export let nodeBackendUnavailableReason: string | undefined;
 
-async function tryNode(): Promise<boolean> {
+/** Loads tfjs-node, which registers the 'tensorflow' backend as it loads. */
+function importTfjsNode(): Promise<unknown> {
+  // A variable specifier keeps bundlers from trying to resolve the optional package.
+  const name = '@tensorflow/tfjs-node';
+  return import(/* @vite-ignore */ name);
+}
+
+async function tryNode(importNode: () => Promise<unknown>): Promise<boolean> {
   try {
-    // A variable specifier keeps bundlers from trying to resolve the optional package.
-    const name = '@tensorflow/tfjs-node';
-    await import(/* @vite-ignore */ name);
+    await importNode();
     return tf.findBackend('tensorflow') !== undefined || tf.engine().registryFactory['tensorflow'] !== undefined;
   } catch (e) {
     nodeBackendUnavailableReason = (e as Error).message.split('\n')[0];
@@ -31,27 +36,36 @@ async function tryNode(): Promise<boolean> {
   }
 }
 
+export interface BackendChoice {
+  /** Only this backend (VOXPRINT_BACKEND); default: tensorflow, wasm, cpu, the first that starts. */
+  forced?: BackendName;
+  /** How tfjs-node is loaded (tests replace it to take either path on any machine). */
+  importNode?: () => Promise<unknown>;
+}
+
+/** Sets the first backend of the order that initialises and returns its name; initBackend's rule. */
+export async function chooseBackend({ forced, importNode = importTfjsNode }: BackendChoice = {}): Promise<BackendName> {
+  const order: BackendName[] = forced ? [forced] : ['tensorflow', 'wasm', 'cpu'];
+  for (const name of order) {
+    if (name === 'tensorflow' && !(await tryNode(importNode))) continue;
+    try {
+      if (await tf.setBackend(name)) {
+        await tf.ready();
+        return name;
+      }
+    } catch {
+      /* try the next one */
+    }
+  }
+  throw new Error(`No TensorFlow.js backend could be initialised (tried ${order.join(', ')}).`);
+}
+
 /**
  * Picks and initialises the backend once per process: `VOXPRINT_BACKEND` if set
  * (tensorflow|wasm|cpu), else tfjs-node when it loads, else wasm, else cpu.
  */
 export function initBackend(): Promise<BackendName> {
-  chosen ??= (async () => {
-    const forced = process.env.VOXPRINT_BACKEND as BackendName | undefined;
-    const order: BackendName[] = forced ? [forced] : ['tensorflow', 'wasm', 'cpu'];
-    for (const name of order) {
-      if (name === 'tensorflow' && !(await tryNode())) continue;
-      try {
-        if (await tf.setBackend(name)) {
-          await tf.ready();
-          return name;
-        }
-      } catch {
-        /* try the next one */
-      }
-    }
-    throw new Error(`No TensorFlow.js backend could be initialised (tried ${order.join(', ')}).`);
-  })();
+  chosen ??= chooseBackend({ forced: process.env.VOXPRINT_BACKEND as BackendName | undefined });
   return chosen;
 }
 

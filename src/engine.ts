@@ -12,23 +12,25 @@
 import { decideCalibrated } from './calibration/calibration';
 import * as path from 'node:path';
 import { decodeAudioBytes, decodeAudioFile, type Audio } from './audio/decode';
-import { assessQuality, type QualityReport } from './audio/quality';
+import { assessQuality, tooShortIssue, type QualityReport, type TakeReport } from './audio/quality';
 import { detectSpeechDetailed } from './audio/vad';
 import { encodeWav } from './audio/wav';
 import { ensureBackend, type BackendName } from './backend';
 import { AudioDecodeError, InvalidArgumentError, ModelError, VoxprintError } from './errors';
+import { leaveOneOutScores } from './eval/leave-one-out';
 import { computeEer, detCurve } from './eval/metrics';
 import { adviseThreshold, validationPoints, type ThresholdAdvice } from './eval/store-threshold';
 import { loadModel } from './model/io';
-import { embedRecordings, ModelRegistry } from './model/registry';
+import { embedRecordings } from './model/registry';
 import type { Embedder } from './model/embedder';
 import type { ModelCard } from './model/card';
-import { defaultModelDir } from './model-dir';
-import { centroidOf } from './speakers/codec';
+import { resolveModelDir, type Env } from './model/resolve';
+import { MIN_SPEECH_SEC } from './model/speech';
 import { defaultStoreDir } from './speakers/home';
 import { normalizeName } from './speakers/names';
+import type { SpeakerSummary } from './speakers/summary';
 import type { LockOptions } from './speakers/lock';
-import { CentroidIndex, cosine, identifyScore, verifyScore } from './speakers/scoring';
+import { CentroidIndex, identifyScore, verifyScore } from './speakers/scoring';
 import { LiveIdentifySession, LiveVerifySession, type LiveScore } from './live/session';
 import { embeddingsFor, ProfileStore, type NewUtterance, type Profile, type StoreProblem } from './speakers/store';
 import pkg from '../package.json';
@@ -40,42 +42,18 @@ export interface EngineOptions {
   storeDir?: string;
   /**
    * Model folder; default: the version in use in this store (STORE/app-models.json, see
-   * src/model/registry.ts), else VOXPRINT_MODEL, else models/default of this package.
+   * src/model/registry.ts), else VOXPRINT_MODEL, else models/default of this package
+   * (src/model/resolve.ts).
    */
   modelDir?: string;
+  /** Where VOXPRINT_HOME and VOXPRINT_MODEL are read (default process.env). */
+  env?: Env;
   /**
    * Open even when no model is installed (default false): store-only operations (list, rename,
    * remove, export, import, setThreshold) work, the others throw the NO_MODEL error.
    */
   allowMissingModel?: boolean;
   lock?: LockOptions;
-}
-
-export interface SpeakerSummary {
-  id: string;
-  name: string;
-  utterances: number;
-  speechSec: number;
-  modelId: string;
-  createdAt: string;
-  /** Enrolled with another model: re-embedded before any comparison. */
-  stale: boolean;
-}
-
-export type TakeIssueCode = 'no_voice' | 'too_short' | 'too_quiet' | 'clipped' | 'noisy' | 'too_loud' | 'other';
-
-/** Quality feedback for one take (matches src/api TakeReport, plus the raw report). */
-export interface TakeReport {
-  name: string;
-  durationSec: number;
-  speechSec: number;
-  peakDb: number;
-  rmsDb: number;
-  snrDb: number;
-  clippedFraction: number;
-  /** False when the take cannot be used for enrollment (no voice, or less than MIN_TAKE_SPEECH_SEC). */
-  usable: boolean;
-  issues: { code: TakeIssueCode; message: string; fix: string }[];
 }
 
 export interface EnrollResult {
@@ -137,8 +115,6 @@ export interface EngineInfo {
   problems: readonly StoreProblem[];
 }
 
-/** A take with less speech than this is not used for enrollment. */
-export const MIN_TAKE_SPEECH_SEC = 0.3;
 /** Enrollment needs at least this much speech over all its usable takes. */
 export const MIN_ENROLL_SPEECH_SEC = 1.5;
 /** What a good profile has; the app's enrollment progress aims at it. */
@@ -147,16 +123,6 @@ export const RECOMMENDED_SPEECH_SEC = 20;
 /** Seconds of speech behind a profile's centroid. */
 const profileSpeechSec = (p: Profile) => p.utterances.reduce((a, u) => a + u.speechSec, 0);
 
-export { defaultModelDir } from './model-dir';
-
-const QUALITY_CODES: Record<string, TakeIssueCode> = {
-  'no-voice': 'no_voice',
-  'too-short': 'too_short',
-  'too-quiet': 'too_quiet',
-  clipped: 'clipped',
-  noisy: 'noisy',
-  'too-loud': 'too_loud',
-};
 
 export class Engine {
   private index?: { key: string; index: CentroidIndex };
@@ -175,9 +141,9 @@ export class Engine {
    */
   static async open(opts: EngineOptions = {}): Promise<Engine> {
     const backend = await ensureBackend();
-    const storeDir = opts.storeDir ?? defaultStoreDir();
+    const storeDir = opts.storeDir ?? defaultStoreDir(opts.env);
     // Without --model: the version chosen in this store (voxprint models use), else the built-in one.
-    const modelDir = path.resolve(opts.modelDir ?? new ModelRegistry({ storeDir, builtinDir: defaultModelDir() }).activeDir());
+    const modelDir = resolveModelDir({ storeDir, modelDir: opts.modelDir, env: opts.env });
     let embedder: Embedder | undefined;
     let modelError: VoxprintError | undefined;
     try {
@@ -265,7 +231,7 @@ export class Engine {
       takes.push(report);
       if (!report.usable) continue;
       utts.push({
-        wav: encodeWav(audio.samples, 16000),
+        wav: encodeWav(audio.samples, audio.sampleRate),
         source: inputName(input),
         durationSec: audio.durationSec,
         speechSec: report.speechSec,
@@ -402,16 +368,7 @@ export class Engine {
   async calibrate(): Promise<CalibrationResult> {
     this.model();
     await this.reembedStale();
-    const profiles = this.store.list();
-    const tar: number[] = [];
-    const non: number[] = [];
-    for (const p of profiles) {
-      for (let i = 0; i < p.utterances.length; i++) {
-        const u = p.utterances[i].embedding;
-        if (p.utterances.length >= 2) tar.push(cosine(u, centroidOf(p.utterances.filter((_, j) => j !== i).map((x) => x.embedding))));
-        for (const q of profiles) if (q.id !== p.id) non.push(cosine(u, q.centroid));
-      }
-    }
+    const { tar, non } = leaveOneOutScores(this.store.list().map((p) => ({ embeddings: p.utterances.map((u) => u.embedding), centroid: p.centroid })));
     if (tar.length === 0 || non.length === 0)
       throw new VoxprintError(
         'NOT_ENOUGH_DATA',
@@ -545,10 +502,10 @@ export async function decodeInput(input: AudioInput): Promise<Audio> {
 }
 
 function takeReport(name: string, audio: Audio, q: QualityReport): TakeReport {
-  const issues = q.issues.map((i) => ({ code: QUALITY_CODES[i.code] ?? 'other', message: i.message, fix: i.fix }));
-  const noVoice = q.issues.some((i) => i.code === 'no-voice');
-  if (!noVoice && q.speechSec < MIN_TAKE_SPEECH_SEC && !issues.some((i) => i.code === 'too_short'))
-    issues.push({ code: 'too_short', message: `only ${q.speechSec.toFixed(1)} s of speech`, fix: 'say a full sentence' });
+  const issues = [...q.issues];
+  const noVoice = issues.some((i) => i.code === 'no_voice');
+  if (!noVoice && q.speechSec < MIN_SPEECH_SEC && !issues.some((i) => i.code === 'too_short'))
+    issues.push(tooShortIssue(q.speechSec));
   return {
     name,
     durationSec: audio.durationSec,
@@ -557,7 +514,7 @@ function takeReport(name: string, audio: Audio, q: QualityReport): TakeReport {
     rmsDb: q.levelDb,
     snrDb: q.snrDb,
     clippedFraction: q.clippingRatio,
-    usable: !noVoice && q.speechSec >= MIN_TAKE_SPEECH_SEC,
+    usable: !noVoice && q.speechSec >= MIN_SPEECH_SEC,
     issues,
   };
 }
@@ -568,7 +525,7 @@ function noSpeechError(r: TakeReport): AudioDecodeError {
   const fix = r.issues[0]?.fix ?? 'say a full sentence';
   return new AudioDecodeError(
     'TOO_LITTLE_SPEECH',
-    `${r.name}: ${what}, so there is no voice to compare; at least ${MIN_TAKE_SPEECH_SEC} s of speech is needed. Record again: ${fix}.`,
+    `${r.name}: ${what}, so there is no voice to compare; at least ${MIN_SPEECH_SEC} s of speech is needed. Record again: ${fix}.`,
     { subject: r.name },
   );
 }

@@ -10,6 +10,12 @@
  * read arbitrary files. The only paths accepted are fine-tune data folders the user typed.
  */
 import { z } from 'zod';
+import { TakeReport } from '../audio/quality';
+import { SpeakerSummary } from '../speakers/summary';
+import { LossName, MiningName } from '../train/vocab';
+
+// The core's own schemas, composed below; the renderer takes their types from here.
+export { TakeReport, SpeakerSummary };
 
 // ---------------------------------------------------------------- shared pieces
 
@@ -61,18 +67,6 @@ export const ModelInfo = z.object({
   card: ModelCard,
 });
 
-export const SpeakerSummary = z.object({
-  id: z.string(),
-  name: z.string(),
-  utterances: z.number().int().nonnegative(),
-  speechSec: z.number().nonnegative(),
-  modelId: z.string(),
-  createdAt: z.string(),
-  /** Enrolled with another model than the one in use: scores are not comparable until re-embedded. */
-  stale: z.boolean(),
-});
-export type SpeakerSummary = z.infer<typeof SpeakerSummary>;
-
 const Bounds = z.tuple([z.number(), z.number()]);
 /** src/eval/store-threshold.ts ThresholdAdvice: the threshold calibration recommends, and why. */
 export const ThresholdAdvice = z.object({
@@ -91,32 +85,12 @@ export const ThresholdAdvice = z.object({
   notes: z.array(z.string()),
 });
 
-export const TakeIssueCode = z.enum(['no_voice', 'too_short', 'too_quiet', 'clipped', 'noisy', 'too_loud', 'other']);
-
-export const TakeReport = z.object({
-  name: z.string(),
-  durationSec: z.number().nonnegative(),
-  speechSec: z.number().nonnegative(),
-  /** Peak and RMS level in dBFS, when the engine reports them. */
-  peakDb: z.number().optional(),
-  rmsDb: z.number().optional(),
-  snrDb: z.number().optional(),
-  clippedFraction: z.number().optional(),
-  usable: z.boolean(),
-  issues: z.array(z.object({ code: TakeIssueCode, message: z.string(), fix: z.string() })),
-});
-export type TakeReport = z.infer<typeof TakeReport>;
-
 export const ApiErrorPayload = z.object({
   code: z.string(),
   message: z.string(),
   subject: z.string().optional(),
 });
 export type ApiErrorPayload = z.infer<typeof ApiErrorPayload>;
-
-/** The losses and miners src/train offers (src/train/options.ts). */
-export const LossName = z.enum(['triplet', 'contrastive', 'npair', 'infonce']);
-export const MiningName = z.enum(['semihard', 'hard', 'batch-hard', 'all', 'random']);
 
 export const FinetuneProgress = z.object({
   phase: z.enum(['preparing', 'baseline', 'training', 'evaluating', 'saving']),
@@ -148,7 +122,7 @@ export const FinetuneResult = z.object({
 });
 export type FinetuneResult = z.infer<typeof FinetuneResult>;
 
-/** One update of a live session (issue 18): the running score every 0.5 s of speech, and the decision once reached. */
+/** One update of a live session: the running score every 0.5 s of speech, and the decision once reached. */
 export const LiveUpdate = z.object({
   speechSeconds: z.number().nonnegative(),
   audioSeconds: z.number().nonnegative(),
@@ -319,7 +293,7 @@ export const contract = {
     }),
   ),
 
-  // live verification and identification (issue 18): a job fed by pushLiveAudio, ended by endLive
+  // live verification and identification: a job fed by pushLiveAudio, ended by endLive
   startLive: job(
     'verify',
     'Start scoring microphone audio as it arrives: verify against `speaker`, or identify when it is left out. Feed it with pushLiveAudio, end it with endLive (or cancelJob).',

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { VoxprintError } from '../errors';
+import { InvalidArgumentError, VoxprintError } from '../errors';
 import type { Res } from './contract';
 import { runFinetuneInWorker, type SpawnFinetuneWorker } from './finetune-job';
 import { inspectFolder } from './folders';
@@ -22,11 +22,13 @@ export interface CoreHostOptions {
   openEngine(opts: { storeDir: string; modelDir: string }): Promise<EngineLike>;
   spawnFinetuneWorker: SpawnFinetuneWorker;
   emit: JobEmitter;
+  /** Where internal faults of jobs are logged (default stderr). */
+  log?: (line: string) => void;
 }
 
 export async function createCoreHost(opts: CoreHostOptions): Promise<CoreHost & { close(): void }> {
   const registry = new ModelRegistry({ storeDir: opts.storeDir, builtinDir: opts.builtinModelDir });
-  const jobs = new JobRunner(opts.emit);
+  const jobs = new JobRunner(opts.emit, { log: opts.log });
   let engine: EngineLike | null = null;
   let openError: unknown = null;
 
@@ -58,7 +60,7 @@ export async function createCoreHost(opts: CoreHostOptions): Promise<CoreHost & 
    */
   async function switchWith(run: (store: ProfileStore) => Promise<{ model: { dir: string }; reembedded: number }>): Promise<Res<'useModel'>> {
     if (jobs.runningCount > 0) {
-      throw new VoxprintError('BAD_ARGUMENT', 'A fine-tune is running. Wait for it to finish or cancel it before switching models.');
+      throw new InvalidArgumentError('A fine-tune is running. Wait for it to finish or cancel it before switching models.');
     }
     const store = await ProfileStore.open(opts.storeDir);
     const r = await run(store);

@@ -1,6 +1,6 @@
 /**
- * Adapter from the app's fine-tune request to the core's fine-tune (src/train/finetune.ts, issue
- * 4). It runs in the fine-tune worker thread; the candidate is saved as STORE/models/ID and is
+ * Adapter from the app's fine-tune request to the core's fine-tune (src/train/finetune.ts). It
+ * runs in the fine-tune worker thread; the candidate is saved as STORE/models/ID and is
  * never made the model in use here: the user keeps it (useModel) or not.
  */
 import { finetune, type FinetuneEvent } from '../train/finetune';

@@ -1,7 +1,8 @@
 /**
  * Long-running operations (fine-tuning) as jobs: a job op answers `{ jobId }` at once, then streams
  * progress and exactly one final event (`done` or `failed`, the latter with code CANCELLED after
- * `cancel`). Events are checked against the op's schemas before they leave.
+ * `cancel`). Events are checked against the op's schemas before they leave; a progress event that
+ * fails its schema is not sent (the UI could not read it) but logged, since it is a core bug.
  */
 import { randomUUID } from 'node:crypto';
 import { CancelledError } from '../errors';
@@ -15,12 +16,19 @@ export interface JobContext<K extends JobOpName> {
 
 export type JobEmitter = (event: JobEvent) => void;
 
+export interface JobRunnerOptions {
+  /** Where internal faults go (a progress event in the wrong shape); default stderr, like the hosts' logs. */
+  log?: (line: string) => void;
+}
+
 export class JobRunner {
   readonly #emit: JobEmitter;
+  readonly #log: (line: string) => void;
   readonly #running = new Map<string, { op: JobOpName; controller: AbortController }>();
 
-  constructor(emit: JobEmitter) {
+  constructor(emit: JobEmitter, opts: JobRunnerOptions = {}) {
     this.#emit = emit;
+    this.#log = opts.log ?? ((line) => console.error(line));
   }
 
   /** Starts `run` and returns the job id; `run` must honour `signal` (throw CancelledError). */
@@ -42,6 +50,10 @@ export class JobRunner {
         if (controller.signal.aborted) return;
         const checked = spec.progress.safeParse(p);
         if (checked.success) emit({ jobId, op, type: 'progress', progress: checked.data } as JobEvent);
+        else {
+          const why = checked.error.issues.map((i) => `${i.path.join('.') || 'event'}: ${i.message}`).join('; ');
+          this.#log(`voxprint: a ${op} progress event in an unexpected shape was not sent (${why})`);
+        }
       },
     };
     // Start on the next turn so that the caller has the id before the first event.

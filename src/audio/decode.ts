@@ -8,15 +8,17 @@
 import { readFile, stat } from 'node:fs/promises';
 import decodeLib from 'audio-decode';
 import { AudioDecodeError, VoxprintError } from '../errors';
+import { SAMPLE_RATE } from '../features/front-end';
 import { resample } from './resample';
 import { decodeWav, looksLikeWav, MAX_RATE, MIN_RATE, tooLong, type MonoAudio } from './wav-decode';
 
-export const TARGET_SAMPLE_RATE = 16000;
+/** The front end's sample rate (src/features/front-end.ts), which every decoded recording has. */
+export const TARGET_SAMPLE_RATE = SAMPLE_RATE;
 
-/** 16 kHz mono audio, samples nominally in [-1, 1]. */
+/** Mono audio at the front end's rate (16 kHz), samples nominally in [-1, 1]. */
 export interface Audio {
   samples: Float32Array;
-  sampleRate: 16000;
+  sampleRate: typeof SAMPLE_RATE;
   durationSec: number;
 }
 

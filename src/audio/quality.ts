@@ -2,17 +2,21 @@
  * Take quality for enrollment feedback: how much speech, how loud, clipped or not, how noisy.
  * Each problem comes with a plain-words fix ("only 0.6 s of speech: say a full sentence").
  */
+import { z } from 'zod';
 import { detectSpeechDetailed, type VadOptions } from './vad';
 
-export type QualityIssueCode = 'too-short' | 'too-quiet' | 'clipped' | 'noisy' | 'no-voice';
+/** What can be wrong with a take; the one spelling the engine, the contract and the app share. */
+export const QualityIssueCode = z.enum(['no_voice', 'too_short', 'too_quiet', 'clipped', 'noisy']);
+export type QualityIssueCode = z.infer<typeof QualityIssueCode>;
 
-export interface QualityIssue {
-  code: QualityIssueCode;
+export const QualityIssue = z.object({
+  code: QualityIssueCode,
   /** What is wrong, e.g. "only 0.6 s of speech". */
-  message: string;
+  message: z.string(),
   /** What to do, e.g. "say a full sentence". */
-  fix: string;
-}
+  fix: z.string(),
+});
+export type QualityIssue = z.infer<typeof QualityIssue>;
 
 export interface QualityReport {
   /** Seconds of speech found by the VAD. */
@@ -58,8 +62,16 @@ function clippingRatio(x: Float32Array, peak: number): number {
   return n / x.length;
 }
 
-/** Assesses a 16 kHz mono take (samples in [-1, 1]). Never throws for finite input. */
-/** `detected`: detectSpeechDetailed(samples, opts) when the caller already has it (the engine shares it with speech selection). */
+/** The issue of a take with too little speech (here, and below the engine's minimum for a take). */
+export function tooShortIssue(speechSec: number): QualityIssue {
+  return { code: 'too_short', message: `only ${speechSec.toFixed(1)} s of speech`, fix: 'say a full sentence' };
+}
+
+/**
+ * Assesses a 16 kHz mono take (samples in [-1, 1]). Never throws for finite input. `detected`:
+ * detectSpeechDetailed(samples, opts) when the caller already has it (the engine shares it with
+ * speech selection).
+ */
 export function assessQuality(samples: Float32Array, opts: QualityOptions = {}, detected?: ReturnType<typeof detectSpeechDetailed>): QualityReport {
   const minSpeechSec = opts.minSpeechSec ?? 1.0;
   const minLevelDb = opts.minLevelDb ?? -40;
@@ -105,14 +117,14 @@ export function assessQuality(samples: Float32Array, opts: QualityOptions = {}, 
   // What the VAD kept barely stands out from the rest: that is noise, not a voice.
   const drowned = vad.speechSec >= 0.1 && snrDb < NO_VOICE_SNR_DB;
   if (vad.speechSec < 0.1) {
-    issues.push({ code: 'no-voice', message: 'no speech found', fix: 'check that the right microphone is on, then speak close to it' });
+    issues.push({ code: 'no_voice', message: 'no speech found', fix: 'check that the right microphone is on, then speak close to it' });
   } else if (drowned) {
-    issues.push({ code: 'no-voice', message: 'no voice stands out from the background noise', fix: 'record somewhere quieter, close to the mic' });
+    issues.push({ code: 'no_voice', message: 'no voice stands out from the background noise', fix: 'record somewhere quieter, close to the mic' });
   } else if (vad.speechSec < minSpeechSec) {
-    issues.push({ code: 'too-short', message: `only ${vad.speechSec.toFixed(1)} s of speech`, fix: 'say a full sentence' });
+    issues.push(tooShortIssue(vad.speechSec));
   }
   if (vad.speechSec >= 0.1 && levelDb < minLevelDb) {
-    issues.push({ code: 'too-quiet', message: `the voice is very quiet (${levelDb.toFixed(0)} dBFS)`, fix: 'speak up, move closer to the microphone or raise its input level' });
+    issues.push({ code: 'too_quiet', message: `the voice is very quiet (${levelDb.toFixed(0)} dBFS)`, fix: 'speak up, move closer to the microphone or raise its input level' });
   }
   if (clip > maxClip) {
     const pct = clip * 100;
@@ -123,6 +135,25 @@ export function assessQuality(samples: Float32Array, opts: QualityOptions = {}, 
   }
   return { speechSec: vad.speechSec, levelDb, peakDb, clippingRatio: clip, snrDb, issues };
 }
+
+/**
+ * Quality feedback for one take as enrollment reports it (src/engine.ts builds it, the contract
+ * sends it to the app): the QualityReport in the UI's words, and whether the take can be used.
+ */
+export const TakeReport = z.object({
+  name: z.string(),
+  durationSec: z.number().nonnegative(),
+  speechSec: z.number().nonnegative(),
+  /** Peak and RMS level, dBFS. */
+  peakDb: z.number(),
+  rmsDb: z.number(),
+  snrDb: z.number(),
+  clippedFraction: z.number(),
+  /** False when the take cannot be used for enrollment (no voice, or too little speech). */
+  usable: z.boolean(),
+  issues: z.array(QualityIssue),
+});
+export type TakeReport = z.infer<typeof TakeReport>;
 
 /** "only 0.6 s of speech: say a full sentence". */
 export function describeIssue(issue: QualityIssue): string {

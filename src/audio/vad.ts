@@ -17,9 +17,10 @@
  * cost ~6 ms per audio-second and did not reject boiler noise, which is partly periodic.)
  */
 import { AudioDecodeError } from '../errors';
+import { DEFAULT_FRONT_END } from '../features/front-end';
 
 export interface VadOptions {
-  /** Sample rate of `samples` (default 16000). */
+  /** Sample rate of `samples` (default: the front end's). */
   sampleRate?: number;
   /** Pauses up to this long stay inside a segment (default 300 ms). */
   maxPauseMs?: number;
@@ -41,24 +42,12 @@ export interface SpeechResult {
   segments: Array<[number, number]>;
 }
 
-const FRAME_MS = 10;
-const SMOOTH_FRAMES = 5;
-const LOCAL_WINDOW_FRAMES = 100; // +-1 s
-
-/** The defaults of VadOptions, and the fixed frame settings: with VAD_VERSION, they key cached features. */
-export const VAD_DEFAULTS = {
-  sampleRate: 16000,
-  maxPauseMs: 300,
-  minSegmentMs: 60,
-  padMs: 100,
-  absoluteFloorDb: -110,
-  minMarginDb: 3,
-  frameMs: FRAME_MS,
-  smoothFrames: SMOOTH_FRAMES,
-  localWindowFrames: LOCAL_WINDOW_FRAMES,
-} as const;
-/** Bump whenever a change here selects other samples for the same settings (stale caches then miss). */
-export const VAD_VERSION = 1;
+// The front end's VAD settings (src/features/front-end.ts): the defaults of VadOptions, and the
+// fixed frame settings.
+const VAD = DEFAULT_FRONT_END.vad;
+const FRAME_MS = VAD.frameMs;
+const SMOOTH_FRAMES = VAD.smoothFrames;
+const LOCAL_WINDOW_FRAMES = VAD.localWindowFrames;
 
 /** Coefficients of a second-order Butterworth section (RBJ cookbook), a0 normalised to 1. */
 export function biquadCoefficients(rate: number, freq: number, type: 'lowpass' | 'highpass'): { b0: number; b1: number; b2: number; a1: number; a2: number } {
@@ -154,9 +143,9 @@ export interface FrameAnalysis {
 }
 
 export function analyseFrames(samples: Float32Array, opts: VadOptions = {}): FrameAnalysis {
-  const sampleRate = opts.sampleRate ?? VAD_DEFAULTS.sampleRate;
-  const absoluteFloorDb = opts.absoluteFloorDb ?? VAD_DEFAULTS.absoluteFloorDb;
-  const minMarginDb = opts.minMarginDb ?? VAD_DEFAULTS.minMarginDb;
+  const sampleRate = opts.sampleRate ?? DEFAULT_FRONT_END.sampleRate;
+  const absoluteFloorDb = opts.absoluteFloorDb ?? VAD.absoluteFloorDb;
+  const minMarginDb = opts.minMarginDb ?? VAD.minMarginDb;
   const frameLen = Math.max(1, Math.round((sampleRate * FRAME_MS) / 1000));
   const energyDb = speechBandEnergiesDb(samples, sampleRate, frameLen);
   const n = energyDb.length;
@@ -199,10 +188,10 @@ export function detectSpeech(samples: Float32Array, opts: VadOptions = {}): Spee
 
 /** detectSpeech plus the per-frame analysis behind it (for ./quality). */
 export function detectSpeechDetailed(samples: Float32Array, opts: VadOptions = {}): SpeechResult & { frames: FrameAnalysis } {
-  const sampleRate = opts.sampleRate ?? VAD_DEFAULTS.sampleRate;
-  const maxPauseFrames = Math.round((opts.maxPauseMs ?? VAD_DEFAULTS.maxPauseMs) / FRAME_MS);
-  const minSegFrames = Math.round((opts.minSegmentMs ?? VAD_DEFAULTS.minSegmentMs) / FRAME_MS);
-  const padFrames = Math.round((opts.padMs ?? VAD_DEFAULTS.padMs) / FRAME_MS);
+  const sampleRate = opts.sampleRate ?? DEFAULT_FRONT_END.sampleRate;
+  const maxPauseFrames = Math.round((opts.maxPauseMs ?? VAD.maxPauseMs) / FRAME_MS);
+  const minSegFrames = Math.round((opts.minSegmentMs ?? VAD.minSegmentMs) / FRAME_MS);
+  const padFrames = Math.round((opts.padMs ?? VAD.padMs) / FRAME_MS);
   const frames = analyseFrames(samples, opts);
   const { frameLen, speech } = frames;
   const n = speech.length;

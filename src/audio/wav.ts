@@ -3,12 +3,13 @@
  * speaker can be re-embedded after a model update).
  */
 import { InvalidArgumentError } from '../errors';
+import { SAMPLE_RATE } from '../features/front-end';
 
 /**
  * Encodes mono samples in [-1, 1] as a 16-bit PCM WAV file. Values outside [-1, 1] are clipped
  * and NaN is written as 0. Throws InvalidArgumentError for a rate that is not a positive integer.
  */
-export function encodeWav(samples: Float32Array, sampleRate = 16000): Uint8Array {
+export function encodeWav(samples: Float32Array, sampleRate = SAMPLE_RATE): Uint8Array {
   if (!Number.isInteger(sampleRate) || sampleRate <= 0 || sampleRate > 0xffffffff / 2) {
     throw new InvalidArgumentError(`encodeWav: the sample rate must be a positive integer, got ${sampleRate}.`);
   }

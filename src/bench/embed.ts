@@ -5,6 +5,7 @@
  * pipeline is timed by the verify figures.
  */
 import { computeMfcc, type Features } from '../features/mfcc';
+import { SAMPLE_RATE } from '../features/front-end';
 import type { Embedder } from '../model';
 import { measure, type Timing } from './measure';
 
@@ -32,8 +33,8 @@ export async function benchEmbedding(e: Embedder, inputs: EmbedInputs, runs: num
   const f3 = featuresFor(e, inputs.clip3s);
   const f30 = featuresFor(e, inputs.clip30s);
   const fb = inputs.batch.map((x) => featuresFor(e, x));
-  const sec3 = inputs.clip3s.length / 16000;
-  const sec30 = inputs.clip30s.length / 16000;
+  const sec3 = inputs.clip3s.length / SAMPLE_RATE;
+  const sec30 = inputs.clip30s.length / SAMPLE_RATE;
   const clip3s = await measure(runs, () => e.embedFeatures(f3), 2);
   const clip30s = await measure(runs, () => e.embedFeatures(f30));
   const batch = await measure(Math.max(3, Math.ceil(runs / 2)), () => e.embedBatch(fb));

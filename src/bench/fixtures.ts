@@ -9,14 +9,17 @@ import { join, resolve } from 'node:path';
 import { decodeAudioFile } from '../audio/decode';
 import { encodeWav } from '../audio/wav';
 import { VoxprintError } from '../errors';
+import { SAMPLE_RATE } from '../features/front-end';
 import { createEmbedder, loadModel, saveModel, type Embedder } from '../model';
+import { builtinModelDir } from '../model/resolve';
 
 /** The repository root (this file is src/bench/fixtures.ts). */
 export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
 export const DEFAULT_DATA = resolve(REPO_ROOT, '..', 'shared', 'data');
-export const DEFAULT_MODEL_DIR = join(REPO_ROOT, 'models', 'default');
+/** The shipped model, whatever VOXPRINT_MODEL says: the bench's figures are its figures. */
+export const DEFAULT_MODEL_DIR = builtinModelDir({});
 
-const SR = 16000;
+const SR = SAMPLE_RATE;
 
 /** LibriSpeech test-other files grouped by speaker, sorted (speakers with >= 2 files). */
 export function libriBySpeaker(data: string): string[][] {

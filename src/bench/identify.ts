@@ -5,6 +5,7 @@
  * built once per store change (the Engine caches it); its build time is reported beside.
  */
 import { CentroidIndex, l2normalize } from '../speakers/scoring';
+import { makeRng } from '../util/rng';
 import { measure, type Timing } from './measure';
 
 export interface IdentifyFigure {
@@ -15,10 +16,10 @@ export interface IdentifyFigure {
   buildMs: number;
 }
 
-/** Deterministic pseudo-random unit vectors (an LCG, so runs compare). */
+/** Seeded pseudo-random unit vectors, so runs compare. */
 function unitVectors(n: number, dim: number, seed: number): Float32Array[] {
-  let s = seed >>> 0;
-  const r = () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32 - 0.5;
+  const rng = makeRng(seed);
+  const r = () => rng.next() - 0.5;
   return Array.from({ length: n }, () => l2normalize(Float32Array.from({ length: dim }, r)));
 }
 

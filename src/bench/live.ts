@@ -1,11 +1,12 @@
 /**
- * Live scoring speed (issue 18): CPU per 0.5 s of new audio pushed into a LiveVerifySession
+ * Live scoring speed: CPU per 0.5 s of new audio pushed into a LiveVerifySession
  * (streaming VAD + incremental MFCC + one window embedding + scoring), and the time from the last
  * chunk to the final decision (that chunk's push plus `end()`). Streams are real LibriSpeech
  * speech with its pauses, fed in 0.5 s chunks; their lengths differ by 0.13 s so the final
  * window falls at different offsets.
  */
 import { LiveVerifySession } from '../live/session';
+import { SAMPLE_RATE } from '../features/front-end';
 import type { Embedder } from '../model/embedder';
 import { cosine } from '../speakers/scoring';
 import { sig, summarize } from './measure';
@@ -38,7 +39,7 @@ export function benchLive(embedder: Embedder, audio: Float32Array, runs: number)
   const finWall: number[] = [];
   const finCpu: number[] = [];
   for (let r = -1; r < runs; r++) {
-    const n = Math.min(audio.length, audio.length - (r + 1) * Math.round(0.13 * 16000));
+    const n = Math.min(audio.length, audio.length - (r + 1) * Math.round(0.13 * SAMPLE_RATE));
     const x = audio.subarray(0, n);
     const s = new LiveVerifySession(embedder, score);
     let at = 0;

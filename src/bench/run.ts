@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: every figure of issue 6 in one run, on real recordings from ../shared/data.
+ * `npm run bench`: every speed figure of docs/performance.md in one run, on real recordings from ../shared/data.
  * The audio front end (MFCC, decode) comes from scripts/bench-features.ts's `benchFeatures`, passed
  * in by scripts/bench.ts; everything else is measured here. Times are medians over repeated runs
  * after a warm-up; for in-process work the headline figure is CPU time (one core, steadier on a
@@ -49,14 +49,17 @@ export interface BenchOptions {
   log?: (line: string) => void;
 }
 
-/** Anchors from the issue, for the ratios in the output and in docs/performance.md. */
+/**
+ * Published reference figures (a numpy MFCC + VAD, WeSpeaker's ECAPA-512 in ONNX, Picovoice Eagle),
+ * for the ratios in the output and in docs/performance.md.
+ */
 export const ANCHORS = {
   numpyMfccVadMsPerAudioSecond: [0.6, 0.9] as const,
   wespeakerEcapa512OnnxRtf: 0.018,
   picovoiceEagleRtf: 0.009,
 };
 
-/** The targets on the 2-core machine (issues 6 and 19): ceilings, except those in AT_LEAST. */
+/** The speed targets on the 2-core machine: ceilings, except those in AT_LEAST. */
 export const TARGETS = {
   mfccMsPerAudioSecond: 1.0,
   mfccSpeedupVsReference: 35,

@@ -8,6 +8,7 @@ import { createCoreHost } from '../api/core-host';
 import { createDispatcher } from '../api/dispatch';
 import { createHandlers } from '../api/handlers';
 import { Engine } from '../engine';
+import { builtinModelDir } from '../model/resolve';
 import { defaultStoreDir } from '../speakers/home';
 import { startBridge, type Bridge } from './server';
 import { spawnModuleWorker } from './worker';
@@ -39,10 +40,11 @@ export async function startWeb(opts: WebOptions = {}): Promise<Web> {
   const ref: { bridge?: Bridge } = {};
   const host = await createCoreHost({
     storeDir: opts.storeDir ?? defaultStoreDir(),
-    builtinModelDir: opts.modelDir ?? join(REPO_ROOT, 'models/default'),
+    builtinModelDir: opts.modelDir ? resolve(opts.modelDir) : builtinModelDir(),
     openEngine: (o) => Engine.open(o),
     spawnFinetuneWorker: (input) => spawnModuleWorker(new URL('../api/finetune-worker-entry.ts', import.meta.url), input),
     emit: (e) => ref.bridge?.emit(e),
+    log,
   });
   const dispatch = createDispatcher(createHandlers(host), {
     onInternalError: (op, e) => log(`voxprint web: ${op} failed: ${(e as Error)?.stack ?? String(e)}`),

@@ -32,6 +32,12 @@ export const CalibrationSchema = z.object({
   version: z.literal(CALIBRATION_VERSION),
   /** The model whose embeddings this calibration (and its cohort) belongs to. */
   modelId: z.string(),
+  /**
+   * Set on a fine-tuned model's copy of its parent's calibration: the fit and the cohort's
+   * embeddings are the parent's (`parent`), first fitted for `fittedFor` (the cohort audio is not
+   * shipped, so they cannot be re-embedded); docs/results/finetune.md measures what that costs.
+   */
+  inheritedFrom: z.object({ parent: z.string(), fittedFor: z.string() }).optional(),
   features: z.array(CalibrationFeatureSchema).min(1),
   weights: z.array(z.number()),
   bias: z.number(),
@@ -202,11 +208,23 @@ export function decideCalibrated(
   };
 }
 
+/**
+ * The files that give a model fine-tuned from the model in `parentDir` its parent's calibration
+ * (calibration.json re-labelled for `childId`, cohort.bin copied), or {} when the parent has none
+ * of its own. Throws ModelError MODEL_FORMAT when the parent's files are damaged.
+ */
+export function inheritedCalibrationFiles(parentDir: string, parent: { id: string; dim: number }, childId: string): Record<string, string | Uint8Array> {
+  const cal = loadCalibration(parentDir, parent);
+  if (!cal) return {};
+  const data: CalibrationData = { ...cal.data, modelId: childId, inheritedFrom: { parent: parent.id, fittedFor: cal.data.inheritedFrom?.fittedFor ?? parent.id } };
+  return { [CALIBRATION_FILE]: JSON.stringify(data, null, 2) + '\n', [COHORT_FILE]: readFileSync(join(parentDir, COHORT_FILE)) };
+}
+
 export const llrToProbability = (llr: number) => 1 / (1 + Math.exp(-llr));
 
 /**
  * Loads the calibration of the model in `dir`, or undefined when the folder has none (models from
- * before calibration, fine-tuned models whose parent's cohort no longer fits). Throws ModelError
+ * before calibration, fine-tuned models of a parent that had none) or it belongs to another model. Throws ModelError
  * MODEL_FORMAT when the files exist but are damaged or belong to another model.
  */
 export function loadCalibration(dir: string, model: { id: string; dim: number }): ScoreCalibration | undefined {

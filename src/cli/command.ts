@@ -50,7 +50,7 @@ export interface CommandSpec {
 
 export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   store: { type: 'string', value: 'DIR', help: 'profile store folder (default: $VOXPRINT_HOME, else the per-user app-data folder)' },
-  model: { type: 'string', value: 'DIR', help: 'model folder (default: $VOXPRINT_MODEL, else models/default)' },
+  model: { type: 'string', value: 'DIR', help: 'model folder (default: the version chosen in the store, see voxprint models list; else $VOXPRINT_MODEL, else models/default)' },
   json: { type: 'boolean', help: 'print exactly one JSON object on stdout instead of text (with verify/identify --stream: one object per line)' },
   help: { type: 'boolean', short: 'h', help: 'show help (also: voxprint COMMAND --help)' },
   version: { type: 'boolean', short: 'V', help: 'print the version and the TensorFlow.js backend in use' },
@@ -116,6 +116,11 @@ export function numberOption(name: string, v: unknown, min: number, max: number)
   return n;
 }
 
+/** "a, b or c": a choice list in help text. */
+export function orList(words: readonly string[]): string {
+  return words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`;
+}
+
 /** One of a fixed set of words. */
 export function choiceOption<T extends string>(name: string, v: unknown, choices: readonly T[]): T | undefined {
   if (v === undefined) return undefined;
@@ -151,6 +156,6 @@ export function asVoxprintError(e: unknown): VoxprintError {
     EDQUOT: 'the disk quota is exceeded: free some space and try again',
   };
   if (errno?.code && fix[errno.code])
-    return new VoxprintError('BAD_ARGUMENT', `Cannot write ${errno.path ?? 'a file'}: ${fix[errno.code]}.`, { subject: errno.path, cause: e });
+    return new InvalidArgumentError(`Cannot write ${errno.path ?? 'a file'}: ${fix[errno.code]}.`, { subject: errno.path, cause: e });
   return new VoxprintError('INTERNAL', `Internal error: ${(e as Error)?.message ?? String(e)}`, { cause: e });
 }

@@ -11,7 +11,7 @@ import '../api/zod-jitless';
 import { plannedBackend, tfjsVersion } from '../backend-plan';
 import { enableCompileCache, skipUnusedTfjsPackages } from '../compile-cache';
 import type { Engine } from '../engine';
-import { isUserError, VoxprintError } from '../errors';
+import { InvalidArgumentError, isUserError, VoxprintError } from '../errors';
 import pkg from '../../package.json';
 import { asVoxprintError, findCommand, GLOBAL_OPTIONS, optionLines, parseCommandArgs, renderCommandHelp, type CommandSpec, type Ctx } from './command';
 import { embed } from './commands/embed';
@@ -78,7 +78,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
         io.stdout(mainHelp());
         return 0;
       }
-      throw new VoxprintError('BAD_ARGUMENT', `Unknown command "${name}". Commands: ${COMMANDS.map((c) => c.name).join(', ')} (see voxprint --help).`);
+      throw new InvalidArgumentError(`Unknown command "${name}". Commands: ${COMMANDS.map((c) => c.name).join(', ')} (see voxprint --help).`);
     }
     const rest = at >= 0 ? [...argv.slice(0, at), ...argv.slice(at + 1)] : argv;
     const { values, positionals } = parseCommandArgs(cmd, rest);
@@ -89,7 +89,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       return 0;
     }
     if (!cmd || values.help) {
-      if (!cmd && positionals.length > 0) throw new VoxprintError('BAD_ARGUMENT', 'Give a command first (see voxprint --help).');
+      if (!cmd && positionals.length > 0) throw new InvalidArgumentError('Give a command first (see voxprint --help).');
       io.stdout(cmd ? renderCommandHelp(cmd) : mainHelp());
       return 0;
     }
@@ -105,7 +105,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       async engine(opts = {}) {
         // Loaded here, not at start: it pulls in tfjs, which --help and --version never need.
         const { Engine } = await import('../engine');
-        const e = await Engine.open({ storeDir, modelDir, allowMissingModel: opts.model === false });
+        const e = await Engine.open({ storeDir, modelDir, env: io.env, allowMissingModel: opts.model === false });
         engines.push(e);
         for (const p of e.store.problems)
           io.stderr(

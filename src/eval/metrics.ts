@@ -2,6 +2,7 @@
  * Verification metrics over score lists: EER, minDCF and DET points.
  * Scores are similarities (higher = more likely the same speaker).
  */
+import { ratesAt } from '../calibration/metrics';
 
 export interface EerResult {
   /** Equal error rate in [0, 1]. */
@@ -97,9 +98,20 @@ export function computeMinDcf(
   return { minDcf: best, threshold };
 }
 
-/** The lowest threshold whose false-accept rate is at most `targetFar` (for "set threshold for a FAR"). */
+/**
+ * The threshold that accepts at most `targetFar` of the non-target trials (the Calibrate screen's
+ * "choose by false-accept rate"): k = floor(targetFar * n) non-targets may pass, and the threshold
+ * sits halfway between the k-th and (k+1)-th highest non-target scores, so it rests on no trial's
+ * score. Above every non-target (k = 0) it is 0.001 over the highest, at most 1 (scores are cosines).
+ */
 export function thresholdForFar(tar: ArrayLike<number>, non: ArrayLike<number>, targetFar: number): DetPoint {
-  const det = detCurve(tar, non);
-  for (const p of det) if (p.pfa <= targetFar) return p;
-  return det[det.length - 1];
+  if (non.length === 0) throw new RangeError('need at least one non-target score');
+  const desc = Array.from(non).sort((a, b) => b - a);
+  const k = Math.floor(Math.max(0, Math.min(1, targetFar)) * desc.length + 1e-9);
+  let t: number;
+  if (k >= desc.length) t = desc[desc.length - 1];
+  else if (k === 0) t = Math.min(1, desc[0] + 1e-3);
+  else t = desc[k] === desc[k - 1] ? desc[k] + 1e-6 : (desc[k] + desc[k - 1]) / 2;
+  const r = ratesAt(tar, non, t);
+  return { threshold: t, pfa: r.falseAcceptRate, pmiss: r.falseRejectRate };
 }

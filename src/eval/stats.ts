@@ -6,11 +6,12 @@
 import { computeMfcc, DEFAULT_FEATURE_CONFIG, type FeatureConfig, type Features } from '../features/mfcc';
 import { utteranceStats } from '../model/preprocess';
 import { detectSpeech } from '../audio/vad';
+import { MIN_SPEECH_SEC } from '../model/speech';
 
 /** MFCCs of the speech in `samples` (16 kHz mono); the whole signal when too little is detected. */
 export function speechMfcc(samples: Float32Array, cfg: FeatureConfig = DEFAULT_FEATURE_CONFIG): Features {
   let speech = detectSpeech(samples, { sampleRate: cfg.sampleRate }).speech;
-  if (speech.length < 0.3 * cfg.sampleRate) speech = samples;
+  if (speech.length < MIN_SPEECH_SEC * cfg.sampleRate) speech = samples;
   return computeMfcc(speech, cfg);
 }
 

@@ -15,44 +15,13 @@ import { createMelFilterBank } from 'meyda/dist/node/utilities.js';
 import { hamming } from 'meyda/dist/node/windowing.js';
 import { InvalidArgumentError } from '../errors';
 import { RealFft } from './fft';
+import { DEFAULT_FRONT_END, MFCC_ALGORITHM, type FeatureConfig } from './front-end';
 import { createMfccKernel, type MfccKernel } from './mfcc-wasm';
 
-export interface FeatureConfig {
-  /** Input rate in Hz. The audio module always delivers 16 kHz. */
-  sampleRate: number;
-  /** Analysis window in samples (25 ms at 16 kHz). */
-  frameLength: number;
-  /** Frame step in samples (10 ms at 16 kHz). */
-  hopLength: number;
-  /** FFT size: a power of two >= frameLength; the window is zero-padded into it. */
-  fftSize: number;
-  /** Mel bands in the filterbank (0 Hz to Nyquist, Meyda's mel formula). */
-  numMelBands: number;
-  /** Cepstral coefficients kept, c0 first. 1..min(40, numMelBands) (Meyda caps at 40). */
-  numCoeffs: number;
-  /** Pre-emphasis factor applied inside each frame (Kaldi style); 0 disables it. */
-  preEmphasis: number;
-  /** Subtract each frame's mean before pre-emphasis and windowing. */
-  removeDc: boolean;
-  /**
-   * Samples are in [-1, 1]; they are multiplied by this before the FFT. Meyda takes log(1 + E),
-   * which is only gain-invariant (up to c0) when E >> 1, so float audio is put on the int16 scale.
-   */
-  inputScale: number;
-}
+export type { FeatureConfig };
 
-/** The settings the default model is trained with. Changing any of them needs a new model. */
-export const DEFAULT_FEATURE_CONFIG: Readonly<FeatureConfig> = Object.freeze({
-  sampleRate: 16000,
-  frameLength: 400,
-  hopLength: 160,
-  fftSize: 512,
-  numMelBands: 40,
-  numCoeffs: 30,
-  preEmphasis: 0.97,
-  removeDc: true,
-  inputScale: 32768,
-});
+/** The front end's MFCC settings (./front-end.ts owns them); the default model is trained with them. */
+export const DEFAULT_FEATURE_CONFIG: Readonly<FeatureConfig> = DEFAULT_FRONT_END.mfcc;
 
 /** MFCC frames: `data` is `[numFrames, numCoeffs]`, row-major. */
 export interface Features {
@@ -60,9 +29,6 @@ export interface Features {
   numFrames: number;
   numCoeffs: number;
 }
-
-/** Version of the MFCC definition itself; bump it if the arithmetic changes. */
-const MFCC_ALGORITHM = 'meyda-mfcc-v1';
 
 /** Fills in defaults and validates. Throws InvalidArgumentError on impossible settings. */
 export function resolveFeatureConfig(cfg: Partial<FeatureConfig> = {}): FeatureConfig {

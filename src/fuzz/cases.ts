@@ -5,8 +5,7 @@
  * the K-th regression (./regressions.ts). The same ids on any machine give the same
  * bytes, so a failure printed by a long run reproduces with `npm run fuzz -- --seed S --only r4521`.
  */
-import { makeRng } from '../metric/rng';
-import { hash32 } from '../train/rng';
+import { makeRng, hash32 } from '../util/rng';
 import { loadBombs, type Seed } from './corpus';
 import { mutate, MUTATION_KINDS, truncateAt, type MutationKind } from './mutate';
 import { REGRESSIONS } from './regressions';

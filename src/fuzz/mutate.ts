@@ -2,7 +2,7 @@
  * Mutations of seed files. Each returns new bytes (the seed is never changed in place) and a
  * short detail string that, with the case's seed and index, says exactly what was done.
  */
-import type { Rng } from '../metric/rng';
+import type { Rng } from '../util/rng';
 import type { Seed } from './corpus';
 import { writeField } from './formats';
 

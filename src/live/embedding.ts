@@ -17,6 +17,7 @@
  * docs/results/speech-length.md, beside the offline EERs.
  */
 import { computeMfcc, numFramesFor, type FeatureConfig } from '../features/mfcc';
+import { SAMPLE_RATE } from '../features/front-end';
 import type { Embedder } from '../model/embedder';
 import { MIN_SPEECH_SEC } from '../model/speech';
 import { l2normalize } from '../speakers/scoring';
@@ -25,7 +26,7 @@ import { StreamingVad } from './vad';
 
 export const LIVE_WINDOW_FRAMES = 150;
 export const LIVE_HOP_FRAMES = 50;
-const MAX_FALLBACK_SAMPLES = 60 * 16000;
+const MAX_FALLBACK_SAMPLES = 60 * SAMPLE_RATE;
 
 export interface EmbeddingUpdate {
   /** L2-normalised running embedding. */

@@ -5,8 +5,8 @@
  */
 export const SPEECH_LENGTH_GUIDE = {
   reliableSpeechSec: 2,
-  eerAtReliable: 0.02,
-  eerFull: 0.01,
-  eerAtHalfSecond: 0.1233,
+  eerAtReliable: 0.0133,
+  eerFull: 0.0167,
+  eerAtHalfSecond: 0.0933,
   list: 'libri-dev',
 } as const;

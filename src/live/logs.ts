@@ -2,7 +2,10 @@
  * Append-only logs addressed by absolute index whose oldest part can be dropped, so a stream of
  * any length holds only the recent samples and frames its next decisions need.
  */
-const BLOCK = 16000;
+import { SAMPLE_RATE } from '../features/front-end';
+
+/** Grow and drop in blocks of one second of audio. */
+const BLOCK = SAMPLE_RATE;
 
 export class SampleLog {
   private buf = new Float32Array(BLOCK);

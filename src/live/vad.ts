@@ -13,19 +13,21 @@
  * MAX_DELAY_FRAMES (0.4 s, the pause bridge plus the end padding) after it arrived.
  */
 import { biquadCoefficients } from '../audio/vad';
+import { DEFAULT_FRONT_END } from '../features/front-end';
 import { percentileOfHistogram, EnergyHistogram } from './histogram';
 import { FrameLog, SampleLog } from './logs';
 
-// The batch VAD's settings (src/audio/vad.ts and its VadOptions defaults), in 10 ms frames.
-const RATE = 16000;
-const FRAME = 160; // 10 ms
-const SMOOTH_HALF = 2; // 5-frame centred smoothing
-const LOCAL_PAST = 100; // 1 s
-const MAX_PAUSE = 30; // 300 ms
-const MIN_SEGMENT = 6; // 60 ms
-const PAD = 10; // 100 ms
-const ABS_FLOOR_DB = -110;
-const MIN_MARGIN_DB = 3;
+// The batch VAD's settings (the front end's, src/features/front-end.ts), in frames.
+const VAD = DEFAULT_FRONT_END.vad;
+const RATE = DEFAULT_FRONT_END.sampleRate;
+const FRAME = Math.round((RATE * VAD.frameMs) / 1000); // 10 ms
+const SMOOTH_HALF = VAD.smoothFrames >> 1; // 5-frame centred smoothing
+const LOCAL_PAST = VAD.localWindowFrames; // 1 s
+const MAX_PAUSE = Math.round(VAD.maxPauseMs / VAD.frameMs); // 300 ms
+const MIN_SEGMENT = Math.round(VAD.minSegmentMs / VAD.frameMs); // 60 ms
+const PAD = Math.round(VAD.padMs / VAD.frameMs); // 100 ms
+const ABS_FLOOR_DB = VAD.absoluteFloorDb;
+const MIN_MARGIN_DB = VAD.minMarginDb;
 /** Frames held back at the start so the first noise-floor estimate has 1 s to go on. */
 export const WARMUP_FRAMES = 100;
 

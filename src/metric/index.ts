@@ -17,6 +17,4 @@ export { npairsLoss, npairsPairs, type NPairsOptions, type NPairsResult } from '
 export { ntxentLoss } from './losses/ntxent';
 export { supconLoss } from './losses/supcon';
 export { selectRows } from './select';
-export { makeRng, type Rng } from './rng';
 export type { Triplets } from './types';
-export { PKSampler, type PKSamplerOptions, type PKBatch } from './sampler';

@@ -13,7 +13,7 @@ import { ntxentLoss } from './losses/ntxent';
 import { supconLoss } from './losses/supcon';
 import { tfaTripletHardLoss, tfaTripletSemiHardLoss } from './losses/tfa';
 import { tripletMarginLoss, type TripletMining } from './losses/triplet';
-import { makeRng } from './rng';
+import { makeRng } from '../util/rng';
 
 export type LossKind = 'triplet' | 'contrastive' | 'npair' | 'infonce' | 'supcon';
 

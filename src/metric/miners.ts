@@ -8,7 +8,7 @@
  * Ties keep the lowest index.
  */
 import type { LabelStructure } from './labels';
-import type { Rng } from './rng';
+import type { Rng } from '../util/rng';
 import { toTriplets, type Triplets } from './types';
 
 /** pytorch-metric-learning `TripletMarginMiner` kinds; tm = d_an - d_ap. */

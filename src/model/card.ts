@@ -1,10 +1,11 @@
 /**
  * `voxprint.json`: the metadata that travels with a model folder. It names its format and version
- * (so a future reader can refuse what it does not understand), the feature settings the model was
+ * (so a future reader can refuse what it does not understand), the front end the model was
  * trained with (a mismatch is an error, not silence), the architecture, the training data and their
  * licences, the loss, the measured EERs and the calibrated threshold.
  */
 import { z } from 'zod';
+import { FrontEndSchema } from '../features/front-end';
 import { ArchConfigSchema } from './arch-config';
 
 export const MODEL_FORMAT = 'voxprint-embedder';
@@ -36,6 +37,11 @@ export const ModelCardSchema = z.object({
   /** The full feature configuration (src/features FeatureConfig) and its key. */
   featureConfig: z.record(z.string(), z.union([z.number(), z.boolean(), z.string()])),
   featureConfigKey: z.string(),
+  /**
+   * The whole front end (sample rate, VAD and speech settings, MFCCs; src/features/front-end.ts).
+   * Absent from cards written before it existed: src/model/front-end-check.ts derives theirs.
+   */
+  frontEnd: FrontEndSchema.optional(),
   architecture: ArchConfigSchema,
   params: z.number().int().nonnegative(),
   training: z.object({

@@ -11,6 +11,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { ensureBackend, isBackendFault, tf } from '../backend';
 import { assert, BackendError, ModelError } from '../errors';
 import { DEFAULT_FEATURE_CONFIG, featureConfigKey, type FeatureConfig } from '../features/mfcc';
+import { checkFrontEnd, frontEndWith } from './front-end-check';
 import { ModelCardSchema, MODEL_FORMAT, MODEL_FORMAT_VERSION, type ModelCard } from './card';
 import { Embedder } from './embedder';
 import './layers'; // registers the custom layer classes before any model.json is deserialised
@@ -20,12 +21,12 @@ export const WEIGHTS_BIN = 'weights.bin';
 export const CARD_JSON = 'voxprint.json';
 
 /** The card fields that saveModel derives from the embedder itself, so they cannot disagree with it. */
-type Derived = 'format' | 'formatVersion' | 'featureConfig' | 'featureConfigKey' | 'architecture' | 'params';
+type Derived = 'format' | 'formatVersion' | 'featureConfig' | 'featureConfigKey' | 'frontEnd' | 'architecture' | 'params';
 export type ModelCardInput = Omit<ModelCard, Derived> & Partial<Pick<ModelCard, Derived>>;
 
 export interface SaveOptions {
-  /** Extra text files to write into the folder (e.g. README.md with the model card in prose). */
-  extraFiles?: Record<string, string>;
+  /** Extra files to write into the folder (README.md with the model card in prose, a fine-tune's inherited calibration). */
+  extraFiles?: Record<string, string | Uint8Array>;
   /**
    * Readable by the owner only (folders 0700, files 0600), like the profile store: a version
    * fine-tuned on a household's voices is as private as their recordings.
@@ -44,6 +45,7 @@ export async function saveModel(dir: string, embedder: Embedder, card: ModelCard
     formatVersion: MODEL_FORMAT_VERSION,
     featureConfig: { ...embedder.featureConfig },
     featureConfigKey: featureConfigKey(embedder.featureConfig),
+    frontEnd: frontEndWith(embedder.featureConfig),
     architecture: embedder.arch,
     params: embedder.model.countParams(),
   });
@@ -79,9 +81,9 @@ export async function saveModel(dir: string, embedder: Embedder, card: ModelCard
     await writeFile(join(tmp, MODEL_JSON), JSON.stringify(modelJson), { mode: fileMode });
     await writeFile(join(tmp, WEIGHTS_BIN), weights, { mode: fileMode });
     await writeFile(join(tmp, CARD_JSON), JSON.stringify(full, null, 2) + '\n', { mode: fileMode });
-    for (const [name, text] of Object.entries(opts.extraFiles ?? {})) {
+    for (const [name, content] of Object.entries(opts.extraFiles ?? {})) {
       if (name.includes('/') || name.includes('\\') || name.startsWith('.')) throw new RangeError(`bad extra file name ${name}`);
-      await writeFile(join(tmp, name), text, { mode: fileMode });
+      await writeFile(join(tmp, name), content, { mode: fileMode });
     }
     if (existsSync(target)) await rename(target, old);
     await rename(tmp, target);
@@ -144,23 +146,14 @@ export async function readModelCard(dir: string): Promise<ModelCard> {
 
 /**
  * Loads a model folder. Throws ModelError NO_MODEL when the folder or its files are missing,
- * MODEL_FORMAT when they are unreadable, MODEL_MISMATCH when the model was trained with other
- * feature settings than the code computes, BackendError when the tfjs runtime cannot run it.
+ * MODEL_FORMAT when they are unreadable, MODEL_MISMATCH when the model was trained with another
+ * front end than the code computes, BackendError when the tfjs runtime cannot run it.
  * Initialises the backend itself (once per process), so it works as the first call of a process.
  */
 export async function loadModel(dir: string, opts: LoadOptions = {}): Promise<Embedder> {
   const card = await readModelCard(dir);
   const codeCfg = opts.featureConfig ?? DEFAULT_FEATURE_CONFIG;
-  const codeKey = featureConfigKey(codeCfg);
-  const cardKey = safeKey(card.featureConfig) ?? '(invalid feature configuration)';
-  if (card.featureConfigKey !== codeKey || cardKey !== codeKey) {
-    throw new ModelError(
-      'MODEL_MISMATCH',
-      `The model in ${dir} was trained with features "${card.featureConfigKey}", but this voxprint computes "${codeKey}". ` +
-        'Its embeddings would be meaningless: use a model trained with this version (`npm run train:default`).',
-      { subject: dir },
-    );
-  }
+  checkFrontEnd(dir, card, frontEndWith(codeCfg));
   await ensureBackend();
   let model: import('@tensorflow/tfjs').LayersModel;
   try {
@@ -189,12 +182,4 @@ export async function loadModel(dir: string, opts: LoadOptions = {}): Promise<Em
     throw e;
   }
   return embedder;
-}
-
-function safeKey(cfg: Record<string, unknown>): string | undefined {
-  try {
-    return featureConfigKey(cfg as Partial<FeatureConfig>);
-  } catch {
-    return undefined;
-  }
 }

@@ -29,13 +29,7 @@ function singleShape(s: Shape | Shape[]): Shape {
  * Created lazily because tf.customGrad needs an initialised engine.
  */
 let fastMatMulFn: ((x: Tensor2D, w: Tensor2D) => Tensor2D) | undefined;
-let plainMatMul = false;
-/** For benchmarks only: route FastDense through tf.matMul's own gradient (transpose flags). */
-export function setPlainMatMulForBenchmark(on: boolean): void {
-  plainMatMul = on;
-}
 export function fastMatMul(x: Tensor2D, w: Tensor2D): Tensor2D {
-  if (plainMatMul) return tf.matMul(x, w);
   fastMatMulFn ??= tf.customGrad((...args: unknown[]) => {
     const [a, b, save] = args as [Tensor2D, Tensor2D, (t: Tensor[]) => void];
     save([a, b]);
@@ -76,6 +70,11 @@ export class FastDense extends tf.layers.Layer {
   readonly initStd?: number;
   readonly zeroInit: boolean;
   private readonly seed?: number;
+  /**
+   * 'tfjs': tf.matMul with its own gradient (transpose flags), which scripts/bench-model.ts sets
+   * on one model to measure what the explicit transposes save. Not saved with the model.
+   */
+  matMulGradient: 'transposes' | 'tfjs' = 'transposes';
   private kernel?: import('@tensorflow/tfjs').LayerVariable;
   private bias?: import('@tensorflow/tfjs').LayerVariable;
 
@@ -110,7 +109,8 @@ export class FastDense extends tf.layers.Layer {
       const fanIn = x.shape[x.shape.length - 1];
       const lead = x.shape.slice(0, -1);
       const rows = lead.reduce((a, b) => a * b, 1);
-      let y: Tensor = fastMatMul(tf.reshape(x, [rows, fanIn]) as Tensor2D, this.kernel!.read() as Tensor2D);
+      const matMul = this.matMulGradient === 'tfjs' ? tf.matMul : fastMatMul;
+      let y: Tensor = matMul(tf.reshape(x, [rows, fanIn]) as Tensor2D, this.kernel!.read() as Tensor2D);
       if (this.bias) y = tf.add(y, this.bias.read());
       if (this.activation === 'relu') y = tf.relu(y);
       return lead.length === 1 ? y : tf.reshape(y, [...lead, this.units]);

@@ -5,18 +5,11 @@
  * the user separately). Training and inference both go through `selectSpeech`, so the model sees
  * the same kind of input in both.
  */
-import { detectSpeech, VAD_DEFAULTS, VAD_VERSION, type SpeechResult } from '../audio/vad';
+import { detectSpeech, type SpeechResult } from '../audio/vad';
+import { DEFAULT_FRONT_END } from '../features/front-end';
 
-export const MIN_SPEECH_SEC = 0.3;
-
-/**
- * Everything that decides which samples `selectSpeech` keeps, as one string: part of the feature
- * cache's key (src/train/cache.ts), so a change to the VAD settings, the fallback, or a bumped
- * VAD_VERSION never reuses stale features. A constant, so the CLI bundle computes it too.
- */
-export function speechSettingsKey(): string {
-  return JSON.stringify({ vadVersion: VAD_VERSION, ...VAD_DEFAULTS, minSpeechSec: MIN_SPEECH_SEC });
-}
+/** Less speech than this is no usable speech, here and for enrollment's takes (src/engine.ts). */
+export const MIN_SPEECH_SEC = DEFAULT_FRONT_END.speech.minSpeechSec;
 
 export function selectSpeech(samples: Float32Array): Float32Array {
   return selectSpeechWithSeconds(samples).speech;
@@ -28,11 +21,8 @@ export function selectSpeech(samples: Float32Array): Float32Array {
  * `detected`: detectSpeech(samples) when the caller already ran it.
  */
 export function selectSpeechWithSeconds(samples: Float32Array, detected?: SpeechResult): { speech: Float32Array; speechSec: number } {
-  let r: SpeechResult;
-  try {
-    r = detected ?? detectSpeech(samples);
-  } catch {
-    return { speech: samples, speechSec: 0 };
-  }
+  // No catch: the VAD never throws for a Float32Array, whatever its length or values (empty,
+  // shorter than a frame, NaN), so an error here is a bug to surface, not a take to fall back on.
+  const r = detected ?? detectSpeech(samples);
   return r.speechSec >= MIN_SPEECH_SEC ? { speech: r.speech, speechSec: r.speechSec } : { speech: samples, speechSec: 0 };
 }

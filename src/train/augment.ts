@@ -5,13 +5,14 @@
  * plus a 300 Hz high-pass), clipping and gain.
  */
 import { resample } from '../audio/resample';
-import type { Rng } from './rng';
+import { SAMPLE_RATE } from '../features/front-end';
+import type { Rng } from '../util/rng';
 
 /** Speed factor s: the result plays s times faster (s=1.1 -> 10% shorter and higher). */
 export function speedPerturb(x: Float32Array, s: number): Float32Array {
   if (s === 1) return x;
-  const from = Math.round(16000 * s);
-  return resample(x, from, 16000);
+  const from = Math.round(SAMPLE_RATE * s);
+  return resample(x, from, SAMPLE_RATE);
 }
 
 function rms(x: Float32Array): number {
@@ -45,9 +46,9 @@ export function whiteNoise(n: number, rng: Rng, bandLimited: boolean): Float32Ar
 
 /** Telephone channel: down to 8 kHz and back (band-limit at ~3.5 kHz) and a 300 Hz high-pass. */
 export function telephone(x: Float32Array): Float32Array {
-  const y = resample(resample(x, 16000, 8000), 8000, 16000).subarray(0, x.length);
+  const y = resample(resample(x, SAMPLE_RATE, 8000), 8000, SAMPLE_RATE).subarray(0, x.length);
   const out = new Float32Array(y.length);
-  const r = Math.exp((-2 * Math.PI * 300) / 16000);
+  const r = Math.exp((-2 * Math.PI * 300) / SAMPLE_RATE);
   let prevX = 0;
   let prevY = 0;
   for (let i = 0; i < y.length; i++) {

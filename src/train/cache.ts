@@ -1,7 +1,7 @@
 /**
  * On-disk feature cache, so epochs and runs never re-decode audio. One small file per
- * (file, variant) under `.cache/features/<hash of feature config + speech-selection settings>/`:
- * changing the feature configuration changes the folder, which invalidates everything at once;
+ * (file, variant) under `.cache/features/<hash of the front end's key and CACHE_VERSION>/`:
+ * changing any setting of the front end changes the folder, which invalidates everything at once;
  * a changed audio file (size or mtime) gets a new entry.
  */
 import { createHash, randomBytes } from 'node:crypto';
@@ -9,14 +9,15 @@ import { threadId } from 'node:worker_threads';
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeAudioFile } from '../audio/decode';
-import { computeMfcc, featureConfigKey, type FeatureConfig, type Features } from '../features/mfcc';
-import { selectSpeech, speechSettingsKey } from '../model/speech';
+import { DEFAULT_FRONT_END, type FeatureConfig } from '../features/front-end';
+import { computeMfcc, type Features } from '../features/mfcc';
+import { frontEndKeyParts, frontEndWith } from '../model/front-end-check';
+import { selectSpeech } from '../model/speech';
 import { channelAugment, speedPerturb, type ChannelAug } from './augment';
-import { hash32, makeRng } from './rng';
+import { hash32, makeRng } from '../util/rng';
 
 /** Bump when speech selection or augmentation code changes what a cached entry holds. */
 export const CACHE_VERSION = 'speech-v3:aug-v1';
-
 
 export interface Variant {
   speed: number;
@@ -36,7 +37,14 @@ export class FeatureCache {
     readonly cfg: FeatureConfig,
     private readonly noises: Float32Array[] = [],
   ) {
-    this.dir = join(root, 'features', createHash('sha1').update(`${featureConfigKey(cfg)}|${CACHE_VERSION}|${speechSettingsKey()}`).digest('hex').slice(0, 16));
+    // Entries are computed by this code's decoding and speech selection: only the MFCC settings
+    // may differ from its front end.
+    if (cfg.sampleRate !== DEFAULT_FRONT_END.sampleRate) throw new RangeError(`FeatureCache: audio is decoded at ${DEFAULT_FRONT_END.sampleRate} Hz, not ${cfg.sampleRate} Hz`);
+    const frontEnd = frontEndWith(cfg);
+    // CACHE_VERSION sits between the two halves of the key so that folders written before the
+    // front end was one value keep their names.
+    const { features, speech } = frontEndKeyParts(frontEnd);
+    this.dir = join(root, 'features', createHash('sha1').update(`${features}|${CACHE_VERSION}|${speech}`).digest('hex').slice(0, 16));
     mkdirSync(this.dir, { recursive: true });
   }
 

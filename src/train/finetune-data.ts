@@ -14,8 +14,7 @@ import { nameKey } from '../speakers/names';
 import type { ProfileStore } from '../speakers/store';
 import { channelAugment, speedPerturb, type ChannelAug } from './augment';
 import { variantName, type Variant } from './cache';
-import { hash32, makeRng } from './rng';
-import { pickDistinct } from './sampler';
+import { hash32, makeRng, pickDistinct } from '../util/rng';
 
 const AUDIO_EXT = /\.(wav|flac|mp3|ogg|opus)$/i;
 

@@ -6,6 +6,7 @@
  * - leave-one-out (too little data to hold any out): every recording against the centroid of its
  *   speaker's other recordings (target) and every other speaker's centroid (non-target).
  */
+import { leaveOneOutScores } from '../eval/leave-one-out';
 import { computeEer, computeMinDcf } from '../eval/metrics';
 import type { Embedder } from '../model/embedder';
 import type { FeatureMatrix } from '../model/preprocess';
@@ -45,14 +46,9 @@ export function evaluateLocal(embedder: Embedder, speakers: EvalSpeaker[], mode:
       }
     });
   } else {
-    enroll.forEach((embs, i) => {
-      embs.forEach((t, k) => {
-        if (embs.length >= 2) tar.push(cosine(t, centroidOf(embs.filter((_, m) => m !== k))));
-        centroids.forEach((c, j) => {
-          if (c && j !== i) non.push(cosine(t, c));
-        });
-      });
-    });
+    const loo = leaveOneOutScores(enroll.map((embeddings, i) => ({ embeddings, centroid: centroids[i] })));
+    tar.push(...loo.tar);
+    non.push(...loo.non);
   }
   const e = computeEer(tar, non);
   return { eer: e.eer, threshold: e.threshold, minDcf: computeMinDcf(tar, non).minDcf, separation: separation(tar, non), targets: tar.length, nontargets: non.length };

@@ -6,10 +6,7 @@
  * pull towards the parent's weights.
  */
 import { z } from 'zod';
-import { KEEP_POLICIES } from './keep-policies';
-import { ChannelAugSchema } from './options';
-
-export { KEEP_POLICIES };
+import { ChannelAug, FreezeMode, KeepPolicy, LossName, MiningName } from './vocab';
 
 export const FinetuneOptionsSchema = z.object({
   /** Profile store: its enrolled speakers are data (with useEnrolled), its registry gets the new version. */
@@ -25,9 +22,9 @@ export const FinetuneOptionsSchema = z.object({
   out: z.string().optional(),
   versionId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/).optional(),
   /** auto: make the new version the one in use only if the held-out EER did not get worse. */
-  keep: z.enum(KEEP_POLICIES).default('auto'),
-  loss: z.enum(['triplet', 'contrastive', 'npair', 'infonce']).default('triplet'),
-  mining: z.enum(['semihard', 'hard', 'batch-hard', 'all', 'random']).default('semihard'),
+  keep: KeepPolicy.default('auto'),
+  loss: LossName.default('triplet'),
+  mining: MiningName.default('semihard'),
   margin: z.number().positive().default(0.2),
   temperature: z.number().positive().default(0.07),
   epochs: z.number().int().min(1).max(200).default(10),
@@ -47,11 +44,11 @@ export const FinetuneOptionsSchema = z.object({
    */
   anchor: z.number().nonnegative().default(0.01),
   /** 'frame': keep the frame-level (TDNN) layers as they are and adapt only what follows the pooling. */
-  freeze: z.enum(['none', 'frame']).default('none'),
+  freeze: FreezeMode.default('none'),
   /** Speed perturbation of the local recordings (each factor other than 1 makes new speakers). */
   speeds: z.array(z.number().positive()).min(1).default([0.9, 1, 1.1]),
   /** Channel augmentations of the local recordings (each adds one augmented copy of each). */
-  augment: z.array(ChannelAugSchema).default([]),
+  augment: z.array(ChannelAug).default([]),
   /** Share of each speaker's recordings held out to measure the EER (speakers with 4 or more). */
   heldOutFraction: z.number().min(0.1).max(0.5).default(0.3),
   /** Stop after this many epochs without a better held-out EER. */

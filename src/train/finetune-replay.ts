@@ -10,8 +10,7 @@ import { decodeAudioFile } from '../audio/decode';
 import type { ModelCard } from '../model/card';
 import { packageRoot } from '../package-root';
 import { listTrainingData, type Utterance } from './data';
-import { hash32, makeRng } from './rng';
-import { pickDistinct } from './sampler';
+import { hash32, makeRng, pickDistinct } from '../util/rng';
 
 export interface ReplayPlan {
   used: boolean;

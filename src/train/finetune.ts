@@ -14,9 +14,9 @@
  */
 import { resolve } from 'node:path';
 import { tf } from '../backend';
-import { defaultModelDir } from '../engine';
+import { inheritedCalibrationFiles } from '../calibration/calibration';
+import { builtinModelDir, resolveModelDir } from '../model/resolve';
 import { CancelledError, InvalidArgumentError, VoxprintError } from '../errors';
-import { frameInputDim, statsInputDim } from '../model/architecture';
 import type { ModelCard } from '../model/card';
 import type { Embedder } from '../model/embedder';
 import { loadModel, saveModel } from '../model/io';
@@ -32,12 +32,12 @@ import { FinetuneOptionsSchema, type FinetuneOptions, type FinetuneOptionsInput 
 import { loadNoises, planReplay, type ReplayPlan } from './finetune-replay';
 import { makeLoss } from '../metric';
 import { lossConfig, perMemberLoss } from './loss';
-import { makeRng } from './rng';
+import { makeRng } from '../util/rng';
 import { PKSampler, type TrainItem } from './sampler';
+import { runLoop, tick } from './loop';
 
 export { FinetuneOptionsSchema, type FinetuneOptions, type FinetuneOptionsInput } from './finetune-options';
 
-type Tensor2D = import('@tensorflow/tfjs').Tensor2D;
 type Scalar = import('@tensorflow/tfjs').Scalar;
 type Variable = import('@tensorflow/tfjs').Variable;
 
@@ -97,7 +97,6 @@ export interface FinetuneResult {
   threshold: number;
 }
 
-const tick = () => new Promise<void>((r) => setImmediate(r));
 const FRAME_LAYER = /^(m\d+_)?tdnn\d+$/; // in every ensemble member
 
 /**
@@ -116,8 +115,9 @@ export async function finetune(input: FinetuneOptionsInput, onEvent: (e: Finetun
   if (!o.storeDir && !o.out) throw new InvalidArgumentError('Fine-tuning needs a profile store (storeDir) or an output folder (out) for the new version.');
   if (!o.storeDir && !o.data.length) throw new InvalidArgumentError('Fine-tuning needs recordings: a profile store with enrolled speakers, or --data DIR.');
   const store = o.storeDir ? await ProfileStore.open(o.storeDir) : undefined;
-  const registry = o.storeDir ? new ModelRegistry({ storeDir: o.storeDir, builtinDir: resolve(o.builtinDir ?? defaultModelDir()) }) : undefined;
-  const parentDir = resolve(o.modelDir ?? registry?.activeDir() ?? defaultModelDir());
+  const builtinDir = resolve(o.builtinDir ?? builtinModelDir());
+  const registry = o.storeDir ? new ModelRegistry({ storeDir: o.storeDir, builtinDir }) : undefined;
+  const parentDir = resolveModelDir({ storeDir: o.storeDir, modelDir: o.modelDir, builtinDir });
 
   // Data first (cheap, and the commonest error), split before anything looks at the audio.
   const speakers = collectRecordings({ store, useEnrolled: o.useEnrolled, data: o.data });
@@ -153,11 +153,14 @@ export async function finetune(input: FinetuneOptionsInput, onEvent: (e: Finetun
     check();
     registry?.sweepLeftovers();
     const seconds = (performance.now() - t0) / 1000;
+    // The parent's calibration goes into the same atomic folder: without it every decision would
+    // fall back to a cosine threshold that does not transfer across channels (issue 17;
+    // docs/results/finetune.md compares the two on the dev lists after a fine-tune).
     const card = await saveModel(
       dir,
       embedder,
       finetunedCard({ versionId, parent, options: o, estimate: split.estimate, before, after, speakers: speakers.length, recordings, replay, steps: run.steps, seconds, bestEpoch: run.bestEpoch }),
-      { private: true },
+      { private: true, extraFiles: inheritedCalibrationFiles(parentDir, { id: parent.id, dim: embedder.dim }, versionId) },
     );
 
     const notWorse = after.eer <= before.eer + 1e-9;
@@ -294,7 +297,7 @@ interface LoopResult {
   history: FinetuneEpoch[];
 }
 
-/** The optimisation loop; leaves the best epoch's weights in `embedder`. */
+/** Fine-tuning's side of the shared loop; leaves the best epoch's weights in `embedder`. */
 async function trainLoop(
   embedder: Embedder,
   items: TrainItem[],
@@ -321,87 +324,60 @@ async function trainLoop(
     .filter((l) => o.freeze === 'none' || !FRAME_LAYER.test(l.name))
     .flatMap((l) => l.trainableWeights)
     .map((w) => w.read() as Variable);
-  const optimizer = tf.train.adam(o.lr);
   // L2-SP anchor: copies of the parent's values of the weights being trained.
   const parentWeights = o.anchor > 0 ? vars.map((v) => v.clone()) : [];
   const anchorPenalty = () => tf.mul(o.anchor, tf.addN(vars.map((v, i) => tf.sum(tf.square(tf.sub(v, parentWeights[i])))))) as Scalar;
-  const lrAt = (step: number) => {
-    if (step < o.warmupSteps) return (o.lr * (step + 1)) / (o.warmupSteps + 1);
-    const t = Math.min(1, (step - o.warmupSteps) / Math.max(1, totalSteps - o.warmupSteps));
-    return o.lr * (o.minLrFraction + (1 - o.minLrFraction) * 0.5 * (1 + Math.cos(Math.PI * t)));
-  };
-  const toInputs = (b: ReturnType<typeof prepareCrops>) => [
-    tf.tensor3d(b.frames, [b.batch, b.framesPerItem, frameInputDim(embedder.arch)]),
-    tf.tensor2d(b.stats, [b.batch, statsInputDim(embedder.arch)]),
-  ];
   const t0 = performance.now();
-  let overall = { eval: before, epoch: 0 };
-  let best: { eval: LocalEval; epoch: number; weights: import('@tensorflow/tfjs').Tensor[] } | undefined;
+  // The best so far, the parent included: only beating it resets the patience.
+  let overall = before;
+  let bestEval: LocalEval | undefined;
   const history: FinetuneEpoch[] = [];
-  let step = 0;
   try {
-    for (let epoch = 1; epoch <= o.epochs; epoch++) {
-      let lossSum = 0;
-      let activeSum = 0;
-      let collapseSum = 0;
-      for (let s = 0; s < stepsPerEpoch; s++, step++) {
-        check();
-        const lr = lrAt(step);
-        (optimizer as unknown as { learningRate: number }).learningRate = lr;
+    const run = await runLoop<LocalEval>({
+      embedder,
+      schedule: { lr: o.lr, warmupSteps: o.warmupSteps, minLrFraction: o.minLrFraction, totalSteps },
+      epochs: o.epochs,
+      stepsPerEpoch,
+      patience: o.patience,
+      vars,
+      batch: () => {
         const { short, long } = sampler.sample(rng);
         const parts = [short, long].filter((b) => b.items.length > 0).map((b) => prepareCrops(b.items, b.length, embedder.arch));
-        const labels = Int32Array.from([...short.labels, ...long.labels]);
-        let stats = { activeFraction: 0, collapsedFraction: 0 };
-        const cost = optimizer.minimize(
-          () => {
-            const embs = parts.map((b) => embedder.model.apply(toInputs(b), { training: true }) as Tensor2D);
-            const r = lossFn(embs.length === 1 ? embs[0] : (tf.concat(embs, 0) as Tensor2D), labels);
-            stats = r.stats;
-            return o.anchor > 0 ? (tf.add(r.loss, anchorPenalty()) as Scalar) : (r.loss as Scalar);
-          },
-          true,
-          vars,
-        )!;
-        const loss = cost.dataSync()[0];
-        cost.dispose();
-        if (!Number.isFinite(loss)) throw new InvalidArgumentError(`Fine-tuning diverged at step ${step + 1} (loss ${loss}); lower the learning rate (--lr).`);
-        lossSum += loss;
-        activeSum += stats.activeFraction;
-        collapseSum += stats.collapsedFraction;
-        onEvent({ type: 'step', step: step + 1, totalSteps, epoch, loss, activeFraction: stats.activeFraction, collapsedFraction: stats.collapsedFraction, lr });
-        await tick();
-      }
-      check();
-      const ev = evaluateLocal(embedder, evalSpeakers, split.estimate);
-      const isBest = !best || better(ev, best.eval);
-      if (isBest) {
-        tf.dispose(best?.weights ?? []);
-        best = { eval: ev, epoch, weights: embedder.model.getWeights().map((w) => w.clone()) };
-      }
-      if (better(ev, overall.eval)) overall = { eval: ev, epoch };
-      const e: FinetuneEpoch = {
-        type: 'epoch',
-        epoch,
-        epochs: o.epochs,
-        step,
-        loss: lossSum / stepsPerEpoch,
-        activeFraction: activeSum / stepsPerEpoch,
-        collapsedFraction: collapseSum / stepsPerEpoch,
-        heldOutEer: ev.eer,
-        best: isBest,
-        seconds: (performance.now() - t0) / 1000,
-      };
-      history.push(e);
-      onEvent(e);
-      // Early stopping: `patience` epochs without beating the best so far (the parent included).
-      if (epoch - overall.epoch >= o.patience) break;
-    }
-    embedder.model.setWeights(best!.weights);
+        return { parts, labels: Int32Array.from([...short.labels, ...long.labels]) };
+      },
+      loss: (emb, labels) => {
+        const r = lossFn(emb, labels);
+        return { loss: o.anchor > 0 ? (tf.add(r.loss, anchorPenalty()) as Scalar) : (r.loss as Scalar), stats: r.stats };
+      },
+      check,
+      diverged: (step, loss) => new InvalidArgumentError(`Fine-tuning diverged at step ${step + 1} (loss ${loss}); lower the learning rate (--lr).`),
+      onStep: (s) => onEvent({ type: 'step', step: s.step, totalSteps, epoch: s.epoch, loss: s.loss, activeFraction: s.activeFraction, collapsedFraction: s.collapsedFraction, lr: s.lr }),
+      endEpoch: (t) => {
+        const ev = evaluateLocal(embedder, evalSpeakers, split.estimate);
+        const isBest = !bestEval || better(ev, bestEval);
+        if (isBest) bestEval = ev;
+        const improved = better(ev, overall);
+        if (improved) overall = ev;
+        const e: FinetuneEpoch = {
+          type: 'epoch',
+          epoch: t.epoch,
+          epochs: o.epochs,
+          step: t.step,
+          loss: t.loss,
+          activeFraction: t.activeFraction,
+          collapsedFraction: t.collapsedFraction,
+          heldOutEer: ev.eer,
+          best: isBest,
+          seconds: (performance.now() - t0) / 1000,
+        };
+        history.push(e);
+        onEvent(e);
+        return { score: ev, best: isBest, improved };
+      },
+    });
+    return { best: run.best!.score, bestEpoch: run.best!.epoch, steps: run.steps, history };
   } finally {
-    tf.dispose(best?.weights ?? []);
     tf.dispose(parentWeights);
-    optimizer.dispose();
   }
-  return { best: best!.eval, bestEpoch: best!.epoch, steps: step, history };
 }
 

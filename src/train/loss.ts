@@ -7,8 +7,9 @@
 import { tf } from '../backend';
 import { makeLoss, type LossConfig, type LossFn, type Mining } from '../metric';
 import type { TrainOptions } from './options';
+import type { MiningName } from './vocab';
 
-const MINING: Record<TrainOptions['mining'], Mining> = {
+const MINING: Record<MiningName, Mining> = {
   semihard: 'tfa-semihard',
   hard: 'hard',
   'batch-hard': 'batch-hard',

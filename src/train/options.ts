@@ -4,8 +4,7 @@
  */
 import { z } from 'zod';
 import { ArchConfigSchema } from '../model/arch-config';
-
-export const ChannelAugSchema = z.enum(['noise', 'telephone', 'clip']);
+import { ChannelAug, LossName, MiningName } from './vocab';
 
 export const TrainOptionsSchema = z.object({
   /** Data folder: the shared corpus folder (with `splits`) or DIR/SPEAKER/*.wav. */
@@ -14,8 +13,8 @@ export const TrainOptionsSchema = z.object({
   /** Where to save the trained model; omitted = do not save (experiments). */
   out: z.string().optional(),
   cacheDir: z.string().default('.cache'),
-  loss: z.enum(['triplet', 'contrastive', 'npair', 'infonce']).default('triplet'),
-  mining: z.enum(['semihard', 'hard', 'batch-hard', 'all', 'random']).default('semihard'),
+  loss: LossName.default('triplet'),
+  mining: MiningName.default('semihard'),
   margin: z.number().positive().default(0.2),
   temperature: z.number().positive().default(0.07),
   /** Speakers per batch and utterances (crops) per speaker. */
@@ -54,7 +53,7 @@ export const TrainOptionsSchema = z.object({
   /** Per-corpus speed factors that replace `speeds` for that corpus (augmentation as a per-domain choice). */
   speedsByCorpus: z.record(z.string(), z.array(z.number().positive()).min(1)).default({}),
   /** Channel augmentations per corpus (each adds one augmented copy of every file). */
-  augment: z.record(z.string(), z.array(ChannelAugSchema)).default({}),
+  augment: z.record(z.string(), z.array(ChannelAug)).default({}),
   /** Share of each batch's speakers per corpus; unlisted corpora share the rest equally. */
   quotas: z.record(z.string(), z.number().nonnegative()).default({}),
   shortCrop: z.tuple([z.number().int().positive(), z.number().int().positive()]).default([50, 150]),

@@ -8,7 +8,7 @@
  * All crops of one sub-batch have one length (one tensor); the two sub-batches run separately.
  */
 import type { FeatureMatrix } from '../model/preprocess';
-import type { Rng } from './rng';
+import { pickDistinct, type Rng } from '../util/rng';
 
 export interface TrainItem {
   f: FeatureMatrix;
@@ -173,15 +173,4 @@ export class PKSampler {
       length,
     };
   }
-}
-
-/** `n` distinct indices from [0, m) (all of them, shuffled, when n >= m). */
-export function pickDistinct(m: number, n: number, rng: Rng): number[] {
-  const idx = Array.from({ length: m }, (_, i) => i);
-  const take = Math.min(n, m);
-  for (let i = 0; i < take; i++) {
-    const j = i + rng.int(m - i);
-    [idx[i], idx[j]] = [idx[j], idx[i]];
-  }
-  return idx.slice(0, take);
 }

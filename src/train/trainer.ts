@@ -17,13 +17,13 @@ import { fitLda } from '../eval/lda';
 import { FeatureCache, type Variant } from './cache';
 import { listTrainingData, type Utterance } from './data';
 import { TrainOptionsSchema, type TrainOptions, type TrainOptionsInput } from './options';
-import { makeRng, type Rng } from './rng';
-import { PKSampler, pickDistinct, type SubBatch, type TrainItem } from './sampler';
+import { makeRng, type Rng, pickDistinct } from '../util/rng';
+import { PKSampler, type SubBatch, type TrainItem } from './sampler';
+import { runLoop, tick } from './loop';
 import { makeTrainLoss, perMemberLoss } from './loss';
 import { buildValSet, validate, type ValResult, type ValSet, type ValUtterance } from './validation';
 
 type Tensor = import('@tensorflow/tfjs').Tensor;
-type Tensor2D = import('@tensorflow/tfjs').Tensor2D;
 
 export type TrainEvent =
   | { type: 'features'; done: number; total: number }
@@ -72,15 +72,6 @@ export interface TrainResult {
 
 function checkCancel(signal?: AbortSignal): void {
   if (signal?.aborted) throw new CancelledError('Training');
-}
-
-/** Yields to the event loop so progress is delivered and cancellation is noticed. */
-const tick = () => new Promise<void>((r) => setImmediate(r));
-
-function lrAt(step: number, total: number, o: TrainOptions): number {
-  if (step < o.warmupSteps) return (o.lr * (step + 1)) / o.warmupSteps;
-  const t = (step - o.warmupSteps) / Math.max(1, total - o.warmupSteps);
-  return o.lr * (o.minLrFraction + (1 - o.minLrFraction) * 0.5 * (1 + Math.cos(Math.PI * Math.min(1, t))));
 }
 
 async function loadNoises(data: string): Promise<Float32Array[]> {
@@ -173,13 +164,6 @@ export function initLdaLayer(e: Embedder, items: TrainItem[], layer = 'stats_lda
   e.setDenseWeights(layer, kernel, bias);
 }
 
-function toTensors(b: PreparedBatch, e: Embedder): [Tensor, Tensor] {
-  return [
-    tf.tensor3d(b.frames, [b.batch, b.framesPerItem, frameInputDim(e.arch)]),
-    tf.tensor2d(b.stats, [b.batch, statsInputDim(e.arch)]),
-  ];
-}
-
 export interface TrainingSet {
   all: Utterance[];
   trainUtts: Utterance[];
@@ -260,7 +244,6 @@ export async function train(input: TrainOptionsInput, onEvent: (e: TrainEvent) =
   if (embedder.arch.ldaSideDims > 0) initLdaLayer(embedder, items, 'side_lda', embedder.arch.ldaSideDims);
 
   const totalSteps = o.epochs * o.stepsPerEpoch;
-  const optimizer = tf.train.adam(o.lr);
   const lossFn = perMemberLoss(makeTrainLoss(o), embedder.arch.members);
   const data = [...new Set(trainUtts.map((u) => u.corpus))].sort().map((c) => ({
     corpus: c,
@@ -277,103 +260,82 @@ export async function train(input: TrainOptionsInput, onEvent: (e: TrainEvent) =
     totalSteps,
   });
 
-  let best = { eer: Infinity, epoch: -1, weights: [] as Tensor[] };
-  if (!valSet.trials.length) best.eer = NaN;
+  const hasVal = valSet.trials.length > 0;
+  let best = { eer: hasVal ? Infinity : NaN, epoch: -1 };
   let bestVal: ValResult | undefined;
   const history: TrainResult['history'] = [];
-  let step = 0;
-  let stoppedByTime = false;
   // Running sum of end-of-epoch weights for `averageFrom`.
   let sum: Tensor[] = [];
   const summed: number[] = [];
   let averaged: AveragedWeights | undefined;
+  const lastEpoch = Math.min(o.epochs, o.stopAfterEpoch ?? o.epochs);
+  let run;
   try {
-    const lastEpoch = Math.min(o.epochs, o.stopAfterEpoch ?? o.epochs);
-    for (let epoch = 1; epoch <= lastEpoch; epoch++) {
-      let lossSum = 0;
-      let activeSum = 0;
-      let collapseSum = 0;
-      let stepsThisEpoch = 0;
-      for (let s = 0; s < o.stepsPerEpoch; s++, step++) {
-        checkCancel(signal);
-        if (o.maxSeconds > 0 && (performance.now() - t0) / 1000 > o.maxSeconds) {
-          stoppedByTime = true;
-          break;
+    run = await runLoop({
+      embedder,
+      schedule: { lr: o.lr, warmupSteps: o.warmupSteps, minLrFraction: o.minLrFraction, totalSteps },
+      epochs: lastEpoch,
+      stepsPerEpoch: o.stepsPerEpoch,
+      patience: o.patience,
+      patienceFrom: o.selectFrom - 1,
+      batch: sample,
+      loss: (emb, labels) => {
+        const r = lossFn(emb, labels);
+        return { loss: r.loss as import('@tensorflow/tfjs').Scalar, stats: r.stats };
+      },
+      check: () => checkCancel(signal),
+      outOfTime: () => o.maxSeconds > 0 && (performance.now() - t0) / 1000 > o.maxSeconds,
+      diverged: (step, loss) => new InvalidArgumentError(`Training diverged at step ${step} (loss ${loss}); lower --lr.`),
+      onStep: (s) => onEvent({ type: 'step', step: s.step, totalSteps, loss: s.loss, activeFraction: s.activeFraction, collapsedFraction: s.collapsedFraction, lr: s.lr, ms: s.ms }),
+      endEpoch: (t) => {
+        // Without validation speakers (tiny user data sets) the last epoch is the model.
+        const v = hasVal ? validate(embedder, valSet) : noValidation();
+        const isBest = (t.epoch >= o.selectFrom && v.meanEer <= best.eer) || !hasVal || (best.epoch < 0 && (t.epoch === lastEpoch || t.stoppedByTime));
+        if (isBest) {
+          best = { eer: v.meanEer, epoch: t.epoch };
+          bestVal = v;
         }
-        stepsThisEpoch++;
-        const ts = performance.now();
-        const lr = lrAt(step, totalSteps, o);
-        (optimizer as unknown as { learningRate: number }).learningRate = lr;
-        const { parts, labels } = sample();
-        let stats = { activeFraction: 0, collapsedFraction: 0 };
-        const cost = optimizer.minimize(() => {
-          const embs = parts.map((b) => {
-            const [fr, st] = toTensors(b, embedder);
-            return embedder.model.apply([fr, st], { training: true }) as Tensor2D;
-          });
-          const emb = embs.length === 1 ? embs[0] : (tf.concat(embs, 0) as Tensor2D);
-          const r = lossFn(emb, labels);
-          stats = r.stats;
-          return r.loss as import('@tensorflow/tfjs').Scalar;
-        }, true)!;
-        const loss = cost.dataSync()[0];
-        cost.dispose();
-        if (!Number.isFinite(loss)) throw new InvalidArgumentError(`Training diverged at step ${step} (loss ${loss}); lower --lr.`);
-        lossSum += loss;
-        activeSum += stats.activeFraction;
-        collapseSum += stats.collapsedFraction;
-        onEvent({ type: 'step', step: step + 1, totalSteps, loss, activeFraction: stats.activeFraction, collapsedFraction: stats.collapsedFraction, lr, ms: performance.now() - ts });
-        await tick();
-      }
-      checkCancel(signal);
-      // Without validation speakers (tiny user data sets) the last epoch is the model.
-      const v = valSet.trials.length ? validate(embedder, valSet) : noValidation();
-      const isBest = (epoch >= o.selectFrom && v.meanEer <= best.eer) || !valSet.trials.length || (best.epoch < 0 && (epoch === lastEpoch || stoppedByTime));
-      if (isBest) {
-        tf.dispose(best.weights);
-        best = { eer: v.meanEer, epoch, weights: embedder.model.getWeights().map((w) => w.clone()) };
-        bestVal = v;
-      }
-      const ev = {
-        type: 'epoch' as const,
-        epoch,
-        step,
-        loss: lossSum / Math.max(1, stepsThisEpoch),
-        activeFraction: activeSum / Math.max(1, stepsThisEpoch),
-        collapsedFraction: collapseSum / Math.max(1, stepsThisEpoch),
-        valEer: v.meanEer,
-        valEerByCorpus: Object.fromEntries(Object.entries(v.byCorpus).map(([c, r]) => [c, r.eer])),
-        best: isBest,
-        seconds: (performance.now() - t0) / 1000,
-      };
-      history.push(ev);
-      onEvent(ev);
-      if (o.averageFrom > 0 && epoch >= o.averageFrom) {
-        const w = embedder.model.getWeights();
-        const next = sum.length ? w.map((t, i) => tf.add(sum[i], t)) : w.map((t) => t.clone());
-        tf.dispose(sum);
-        sum = next;
-        summed.push(epoch);
-      }
-      if (epoch - Math.max(best.epoch, o.selectFrom - 1) >= o.patience || stoppedByTime) break;
-    }
-    if (summed.length >= 2 && valSet.trials.length) {
-      const mean = sum.map((t) => tf.div(t, summed.length));
-      embedder.model.setWeights(mean);
-      tf.dispose(mean);
-      const v = validate(embedder, valSet);
-      averaged = { epochs: summed, valEer: v.meanEer, bestSingleValEer: best.eer, kept: v.meanEer <= best.eer };
-      if (averaged.kept) bestVal = v;
-    }
-    if (!averaged?.kept && best.weights.length) embedder.model.setWeights(best.weights);
+        const ev = {
+          type: 'epoch' as const,
+          epoch: t.epoch,
+          step: t.step,
+          loss: t.loss,
+          activeFraction: t.activeFraction,
+          collapsedFraction: t.collapsedFraction,
+          valEer: v.meanEer,
+          valEerByCorpus: Object.fromEntries(Object.entries(v.byCorpus).map(([c, r]) => [c, r.eer])),
+          best: isBest,
+          seconds: (performance.now() - t0) / 1000,
+        };
+        history.push(ev);
+        onEvent(ev);
+        if (o.averageFrom > 0 && t.epoch >= o.averageFrom) {
+          const w = embedder.model.getWeights();
+          const next = sum.length ? w.map((x, i) => tf.add(sum[i], x)) : w.map((x) => x.clone());
+          tf.dispose(sum);
+          sum = next;
+          summed.push(t.epoch);
+        }
+        return { score: v, best: isBest, improved: isBest };
+      },
+      finish: () => {
+        if (summed.length < 2 || !hasVal) return false;
+        const mean = sum.map((t) => tf.div(t, summed.length));
+        embedder.model.setWeights(mean);
+        tf.dispose(mean);
+        const v = validate(embedder, valSet);
+        averaged = { epochs: summed, valEer: v.meanEer, bestSingleValEer: best.eer, kept: v.meanEer <= best.eer };
+        if (averaged.kept) bestVal = v;
+        return averaged.kept;
+      },
+    });
   } catch (e) {
     embedder.dispose();
     throw e;
   } finally {
-    tf.dispose(best.weights);
     tf.dispose(sum);
-    optimizer.dispose();
   }
+  const { steps: step, stoppedByTime } = run;
   const seconds = (performance.now() - t0) / 1000;
   onEvent({ type: 'done', steps: step, seconds, bestEpoch: best.epoch, valEer: averaged?.kept ? averaged.valEer : best.eer, stoppedByTime, ...(averaged ? { averaged } : {}) });
   return { embedder, options: o, steps: step, seconds, bestEpoch: best.epoch, validation: bestVal!, history, data, stoppedByTime, ...(averaged ? { averaged } : {}) };

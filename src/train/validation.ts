@@ -6,8 +6,7 @@
 import { computeEer, computeMinDcf } from '../eval/metrics';
 import type { Embedder } from '../model/embedder';
 import type { FeatureMatrix } from '../model/preprocess';
-import { pickDistinct } from './sampler';
-import type { Rng } from './rng';
+import { pickDistinct, type Rng } from '../util/rng';
 
 export interface ValTrial {
   enroll: number[];

@@ -6,7 +6,8 @@
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DATA, dataFolder, expectUserError, libri, type Sandbox, useSandbox } from './cli';
+import { DATA, dataFolder, expectUserError, libri, ROOT, type Sandbox, useSandbox } from './cli';
+import { DEFAULT_FRONT_END } from '../../src/features/front-end';
 
 const sb = useSandbox('cmds');
 let box: Sandbox;
@@ -167,8 +168,15 @@ describe.sequential('every README command, as a fresh process each', () => {
     builtinId = ft.obj.parentId;
     // The store is private to its owner, fine-tuned versions included.
     const dir = join(box.store, 'models', versionId);
+    // The new version records its front end whole (src/features/front-end.ts).
+    expect(JSON.parse(readFileSync(join(dir, 'voxprint.json'), 'utf8')).frontEnd).toEqual(DEFAULT_FRONT_END);
     expect(statSync(dir).mode & 0o777).toBe(0o700);
     for (const f of readdirSync(dir)) expect(statSync(join(dir, f)).mode & 0o777, f).toBe(0o600);
+    // It inherits the parent's calibration (relabelled, the cohort copied byte for byte), so its
+    // decisions stay calibrated rather than falling back to a cosine threshold.
+    const cal = JSON.parse(readFileSync(join(dir, 'calibration.json'), 'utf8')) as { modelId: string; inheritedFrom: { parent: string; fittedFor: string } };
+    expect(cal).toMatchObject({ modelId: versionId, inheritedFrom: { parent: builtinId, fittedFor: builtinId } });
+    expect(readFileSync(join(dir, 'cohort.bin')).equals(readFileSync(join(ROOT, 'models', 'default', 'cohort.bin')))).toBe(true);
   });
 
   it('models list, use, rollback: each switch keeps verify working', async () => {
@@ -176,12 +184,24 @@ describe.sequential('every README command, as a fresh process each', () => {
     expect(l.code).toBe(0);
     expect(l.obj).toMatchObject({ activeId: versionId, previousId: builtinId });
     expect(l.obj.models.find((m) => m.id === versionId)).toMatchObject({ builtin: false, active: true, parent: builtinId });
-    expect((await box.json<{ accepted: boolean }>(['verify', 'Ben', libri(BEN, 6)])).obj.accepted).toBe(true);
+    const v = await box.json<{ accepted: boolean; llr?: number; probability?: number }>(['verify', 'Ben', libri(BEN, 6)]);
+    expect(v.code, v.stderr).toBe(0);
+    // The fine-tuned version decides by its inherited calibration: verify reports llr and probability.
+    expect(v.obj).toMatchObject({ accepted: true, llr: expect.any(Number), probability: expect.any(Number) });
+    expect(v.obj.probability).toBeCloseTo(1 / (1 + Math.exp(-v.obj.llr!)), 6);
     // eval measures the model verify uses: the fine-tuned version while it is in use.
     const trials = join(DATA, 'libri-dev.trials.txt');
     const ev = await box.json<{ model: string; modelDir: string }>(['eval', '--trials', trials, '--limit', '6']);
     expect(ev.code, ev.stderr).toBe(0);
     expect(ev.obj).toMatchObject({ model: versionId, modelDir: join(box.store, 'models', versionId) });
+    // --sweep too (it once measured models/default whatever the store used), and the text names the model.
+    const sweep = await box.json<{ model: string; modelDir: string; sweep: unknown[] }>(['eval', '--trials', trials, '--limit', '6', '--sweep', '1']);
+    expect(sweep.code, sweep.stderr).toBe(0);
+    expect(sweep.obj).toMatchObject({ model: versionId, modelDir: join(box.store, 'models', versionId) });
+    expect(sweep.obj.sweep).toHaveLength(2);
+    const evText = await box.vox(['eval', '--trials', trials, '--limit', '6']);
+    expect(evText.code, evText.stderr).toBe(0);
+    expect(evText.stdout).toContain(`model ${versionId} (${join(box.store, 'models', versionId)})`);
 
     const use = await box.json<{ model: { id: string }; previousId: string; profiles: number }>(['models', 'use', builtinId]);
     expect(use.code, use.stderr).toBe(0);
@@ -203,7 +223,7 @@ describe.sequential('every README command, as a fresh process each', () => {
     const tr = await box.json<{ out: string; modelId: string; steps: number }>(['train', '--out', out, '--data', data, '--epochs', '1', '--p', '4', '--k', '2'], 240_000);
     expect(tr.code, tr.stderr).toBe(0);
     expect(tr.obj).toMatchObject({ out, steps: expect.any(Number) });
-    expect(existsSync(join(out, 'voxprint.json'))).toBe(true);
+    expect(JSON.parse(readFileSync(join(out, 'voxprint.json'), 'utf8')).frontEnd).toEqual(DEFAULT_FRONT_END);
     const e = await box.json(['--model', out, 'embed', libri(BEN, 5)]);
     expect(e.code, e.stderr).toBe(0);
   });

@@ -1,6 +1,7 @@
 /**
- * Issue 15's "done when", each as a user would run it from a fresh clone: separate processes of
- * `node bin/voxprint.js`, the shipped model, real recordings from ../shared/data.
+ * Fine-tuning from --data, calibration on three speakers and verify on silence, each as a user
+ * would run it from a fresh clone: separate processes of `node bin/voxprint.js`, the shipped
+ * model, real recordings from ../shared/data.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,7 +21,7 @@ interface ModelsList {
   models: { id: string; builtin: boolean; active: boolean; parent: string | null }[];
 }
 
-describe('issue 15, done when', () => {
+describe('fine-tune, calibration and silence, as a user runs them', () => {
   it('6 train speakers of arabic-speech-commands x 5 clips: finetune --data DIR --epochs 1, the version is listed, rollback restores the parent', async () => {
     const splits = JSON.parse(readFileSync(join(DATA, 'splits.json'), 'utf8')) as { train: Record<string, string[]> };
     const dir = dataFolder(join(box.dir, 'ft'), 'arabic-speech-commands', splits.train['arabic-speech-commands'].slice(0, 6), 5);

@@ -81,6 +81,22 @@ describe('JobRunner', () => {
     expect(jobs.cancel(last.jobId)).toBe(false);
   });
 
+  it('a progress event that breaks the schema is not sent, and the log says which field and why', async () => {
+    const events: JobEvent[] = [];
+    const log: string[] = [];
+    const jobs = new JobRunner((e) => events.push(e), { log: (l) => log.push(l) });
+    const good = { phase: 'training', fraction: 0.5, epoch: 1, epochs: 2, step: 3, stepsPerEpoch: 10 } as const;
+    jobs.start('startFinetune', async (c) => {
+      c.progress(good);
+      c.progress({ ...good, fraction: 1.5 });
+      return { candidateModelId: 'x', eerBefore: 0.1, eerAfter: 0.05, trials: 10, durationSec: 1 };
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(events.map((e) => e.type)).toEqual(['progress', 'done']);
+    expect(log).toHaveLength(1);
+    expect(log[0]).toMatch(/startFinetune progress event .* not sent \(fraction: .*1\b/);
+  });
+
   it('a result that breaks the schema becomes an internal error, not a bad event', async () => {
     const events: JobEvent[] = [];
     const jobs = new JobRunner((e) => events.push(e));

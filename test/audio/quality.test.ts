@@ -24,14 +24,14 @@ describe('assessQuality', () => {
   it('a one-word take is too short, with the fix in plain words', async () => {
     const x = (await decodeAudioFile(ARABIC)).samples;
     const q = assessQuality(x);
-    expect(codes(q)).toEqual(['too-short']);
+    expect(codes(q)).toEqual(['too_short']);
     expect(describeIssue(q.issues[0])).toMatch(/^only 0\.\d s of speech: say a full sentence$/);
     expect(assessQuality(x, { minSpeechSec: 0.3 }).issues).toEqual([]);
   });
 
   it('flags quiet, clipped and noisy takes, and silence', async () => {
     const x = (await decodeAudioFile(LIBRI)).samples;
-    expect(codes(assessQuality(x.map((v) => v * 0.01)))).toEqual(['too-quiet']);
+    expect(codes(assessQuality(x.map((v) => v * 0.01)))).toEqual(['too_quiet']);
 
     const clipped = assessQuality(x.map((v) => Math.max(-1, Math.min(1, v * 8))));
     expect(codes(clipped)).toContain('clipped');
@@ -43,7 +43,7 @@ describe('assessQuality', () => {
     expect(codes(noisy)).toContain('noisy');
     expect(noisy.snrDb).toBeLessThan(15);
 
-    expect(codes(assessQuality(new Float32Array(16000)))).toEqual(['no-voice']);
-    expect(codes(assessQuality(washer.subarray(0, 5 * 16000)))).toContain('no-voice');
+    expect(codes(assessQuality(new Float32Array(16000)))).toEqual(['no_voice']);
+    expect(codes(assessQuality(washer.subarray(0, 5 * 16000)))).toContain('no_voice');
   });
 });

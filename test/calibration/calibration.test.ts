@@ -7,12 +7,13 @@ import {
   COHORT_FILE,
   ScoreCalibration,
   decideCalibrated,
+  inheritedCalibrationFiles,
   loadCalibration,
   topKMean,
   type CalibrationData,
 } from '../../src/calibration/calibration';
 import { l2normalize } from '../../src/speakers/scoring';
-import { makeRng } from '../../src/train/rng';
+import { makeRng } from '../../src/util/rng';
 
 const dim = 8;
 const rng = makeRng(3);
@@ -86,5 +87,32 @@ describe('loadCalibration', () => {
     writeFileSync(join(dir, CALIBRATION_FILE), JSON.stringify(data));
     writeFileSync(join(dir, COHORT_FILE), Buffer.from(flat.buffer.slice(0, 16)));
     expect(() => loadCalibration(dir, { id: 'm1', dim })).toThrow(/cohort has 4 values/);
+  });
+});
+
+describe('inheritedCalibrationFiles (a fine-tuned version keeps its parent calibration)', () => {
+  const write = (dir: string, files: Record<string, string | Uint8Array>) => {
+    mkdirSync(dir);
+    for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
+  };
+
+  it('relabels the calibration for the child, copies the cohort, and a chain keeps the model it was fitted for', () => {
+    write(join(root, 'parent'), { [CALIBRATION_FILE]: JSON.stringify(data), [COHORT_FILE]: Buffer.from(flat.buffer) });
+    const files = inheritedCalibrationFiles(join(root, 'parent'), { id: 'm1', dim }, 'ft-1');
+    write(join(root, 'ft-1'), files);
+    const child = loadCalibration(join(root, 'ft-1'), { id: 'ft-1', dim });
+    expect(child?.data).toMatchObject({ modelId: 'ft-1', inheritedFrom: { parent: 'm1', fittedFor: 'm1' }, weights: data.weights });
+    expect(child?.cohortMean(cohort[2])).toBeCloseTo(new ScoreCalibration(data, flat).cohortMean(cohort[2]), 6);
+    // The child's folder is not the parent's calibration for any other model id.
+    expect(loadCalibration(join(root, 'ft-1'), { id: 'm1', dim })).toBeUndefined();
+
+    write(join(root, 'ft-2'), inheritedCalibrationFiles(join(root, 'ft-1'), { id: 'ft-1', dim }, 'ft-2'));
+    expect(loadCalibration(join(root, 'ft-2'), { id: 'ft-2', dim })?.data.inheritedFrom).toEqual({ parent: 'ft-1', fittedFor: 'm1' });
+  });
+
+  it('gives nothing when the parent has no calibration of its own', () => {
+    expect(inheritedCalibrationFiles(join(root, 'none'), { id: 'm1', dim }, 'ft-3')).toEqual({});
+    write(join(root, 'other'), { [CALIBRATION_FILE]: JSON.stringify(data), [COHORT_FILE]: Buffer.from(flat.buffer) });
+    expect(inheritedCalibrationFiles(join(root, 'other'), { id: 'not-m1', dim }, 'ft-4')).toEqual({});
   });
 });

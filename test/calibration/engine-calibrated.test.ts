@@ -6,7 +6,7 @@ import { initBackend, tf } from '../../src/backend';
 import { CALIBRATION_FILE, COHORT_FILE, type CalibrationData } from '../../src/calibration/calibration';
 import { Engine } from '../../src/engine';
 import { l2normalize } from '../../src/speakers/scoring';
-import { makeRng } from '../../src/train/rng';
+import { makeRng } from '../../src/util/rng';
 import { RANDOM_MODEL_ID, saveRandomModel } from '../cli/random-model';
 
 const LIBRI = path.resolve('../shared/data/librispeech/test-other');

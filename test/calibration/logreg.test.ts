@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fitLogReg, fitLogRegWeighted } from '../../src/calibration/logreg';
-import { makeRng } from '../../src/train/rng';
+import { makeRng } from '../../src/util/rng';
 
 /** Gaussian draws by Box-Muller from the seeded PRNG. */
 function gauss(rng: ReturnType<typeof makeRng>): number {

@@ -36,7 +36,7 @@ const B = { name: 'Sonja', id: '1998' };
 const FILE_TAKES = 3;
 const TAKE_MS = 6500;
 
-/** The core fine-tune of issue 4; until it lands the Fine-tune screen can only report its absence. */
+/** The core fine-tune; without it the Fine-tune screen can only report its absence. */
 const FINETUNE_CORE = existsSync(join(ROOT, 'src/train/finetune.ts'));
 
 const skip = chromiumMissingReason();
@@ -197,7 +197,7 @@ describe.skipIf(skip)('voxprint in Chromium over the real engine', () => {
       await page.getByRole('progressbar', { name: 'Fine-tune progress' }).waitFor();
       await page.waitForTimeout(1500);
       await shot(page, '11-finetune-running');
-      // The app answers while training runs (issue 5: responsiveness).
+      // The app stays responsive while training runs.
       await nav(page, 'Verify');
       await page.locator('input[type=file]').setInputFiles(clip(A.id, 9));
       await page.getByText(clip(A.id, 9).split('/').pop()!).waitFor({ timeout: 60_000 });
@@ -224,7 +224,7 @@ describe.skipIf(skip)('voxprint in Chromium over the real engine', () => {
       await page.getByRole('button', { name: 'Done' }).click();
       await page.getByRole('button', { name: 'Start fine-tuning' }).waitFor();
     } else {
-      // Without the core fine-tune (src/train/finetune.ts, issue 4) the job fails at once, in words.
+      // Without the core fine-tune (src/train/finetune.ts) the job fails at once, in words.
       await failure.waitFor();
       expect(await failure.textContent()).toMatch(/not available/);
       await shot(page, '11-finetune-unavailable');

@@ -3,6 +3,8 @@
  * engine landed and by quick UI checks; the e2e test itself runs over the real engine.
  */
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { ModelCardSchema } from '../../src/model/card';
 import { VoxprintError } from '../../src/errors';
 import type { AudioInput, EngineLike } from '../../src/api/host';
 
@@ -60,7 +62,7 @@ function fakeEngine() {
       version: '0.1.0',
       backend: 'fake',
       storeDir: '/tmp/fake-store',
-      model: { id: 'fake-model', dir: '/tmp/fake-model', card: { id: 'fake-model', createdAt: new Date().toISOString() } },
+      model: { id: 'fake-model', dir: '/tmp/fake-model', card: { ...ModelCardSchema.parse(JSON.parse(readFileSync('models/default/voxprint.json', 'utf8'))), id: 'fake-model' } },
       threshold,
       recommendedSpeechSec: 20,
       minSpeechSec: 1.5,
@@ -72,8 +74,13 @@ function fakeEngine() {
       const d = durationOf(b);
       const quiet = d < 1.5;
       return {
+        name: 'bytes' in input ? input.name : 'take',
         durationSec: d,
         speechSec: d * 0.8,
+        peakDb: -6,
+        rmsDb: -24,
+        snrDb: 30,
+        clippedFraction: 0,
         usable: d >= 1,
         issues: quiet ? [{ code: 'too_short', message: 'Very little speech.', fix: 'Speak for at least three seconds.' }] : [],
       };
@@ -104,6 +111,7 @@ function fakeEngine() {
       speakers.delete(name);
       s.name = newName;
       speakers.set(newName, s);
+      return summary(s);
     },
     async remove(name: string) {
       get(name);

@@ -1,5 +1,5 @@
 /**
- * Live mode in a real Chromium over the browser bridge and the real engine (issue 18). Two dev
+ * Live mode in a real Chromium over the browser bridge and the real engine. Two dev
  * speakers are enrolled through the engine; then Chromium's fake microphone plays held-out clips:
  * speaker A's verified live as A must be accepted before the clip ends, B's verified as A must be
  * rejected, and Identify's live mode must name B as the one speaking. Accept/reject are asserted

@@ -38,9 +38,26 @@ describe('eval metrics', () => {
     expect(m).toBeLessThanOrEqual(1);
   });
 
-  it('finds a threshold for a target false-accept rate', () => {
+  it('finds a threshold for a target false-accept rate, halfway between two non-target scores', () => {
     const p = thresholdForFar([0.9, 0.8, 0.6], [0.1, 0.2, 0.7, 0.3], 0.25);
-    expect(p.pfa).toBeLessThanOrEqual(0.25);
+    expect(p).toEqual({ threshold: 0.5, pfa: 0.25, pmiss: 0 });
+    const same = [0.9, 0.8, 0.7, 0.6, 0.3];
+    const diff = [0.65, 0.5, 0.4, 0.3, 0.2, 0.1, 0.0, -0.1, -0.2, -0.3];
+    const desc = [...diff].sort((a, b) => b - a);
+    for (const target of [0, 0.05, 0.1, 0.2, 0.35, 1]) {
+      const c = thresholdForFar(same, diff, target);
+      expect(c.pfa).toBeLessThanOrEqual(target + 1e-12);
+      // ...and above the next non-target score, which would push the rate past the target.
+      const k = Math.floor(target * diff.length);
+      if (k < diff.length) {
+        expect(c.threshold).toBeGreaterThan(desc[k]);
+        expect(diff.filter((s) => s >= desc[k]).length / diff.length).toBeGreaterThan(target);
+      }
+    }
+    expect(thresholdForFar(same, diff, 0.1).threshold).toBeCloseTo(0.575, 6);
+    expect(thresholdForFar(same, diff, 0).threshold).toBeCloseTo(0.651, 9);
+    expect(thresholdForFar(same, [0.9995], 0).threshold).toBe(1);
+    expect(() => thresholdForFar(same, [], 0.1)).toThrow(RangeError);
   });
 
   it('rejects empty score lists', () => {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { adviseThreshold, boundText, MIN_TARGET_TRIALS, ratesAt, validationPoints, validationRates } from '../../src/eval/store-threshold';
 
-// The issue's household: 3 LibriSpeech speakers x 4 takes, leave-one-out (12 target, 24 non-target).
+// A household of 3 LibriSpeech speakers x 4 takes, leave-one-out (12 target, 24 non-target).
 const TAR = [0.898, 0.91, 0.921, 0.93, 0.935, 0.94, 0.945, 0.95, 0.955, 0.96, 0.968, 0.974];
 const NON = Array.from({ length: 24 }, (_, i) => 0.007 + (i * (0.694 - 0.007)) / 23);
 const PRIOR = 0.5765;
@@ -17,7 +17,7 @@ describe('adviseThreshold', () => {
     expect(a.threshold).toBeLessThan(a.fromTrials);
     expect(a.fromTrials).toBeCloseTo((0.694 + 0.898) / 2, 12);
     expect(a.rates).toEqual({ far: 0, frr: 0 });
-    // The 6th recording of the issue (0.7746) is accepted; the old rule (lowest target, 0.898) refused it.
+    // A further genuine recording scoring 0.7746 is accepted; the lowest target score (0.898) as threshold refused it.
     expect(0.7746).toBeGreaterThanOrEqual(a.threshold);
     expect(a.needsConfirmation).toBe(false);
     expect(a.notes.join(' ')).toMatch(/one sitting/);

@@ -13,7 +13,7 @@ import {
   tripletMarginMiner,
   type PmlTripletType,
 } from '../../src/metric/miners';
-import { makeRng } from '../../src/metric/rng';
+import { makeRng } from '../../src/util/rng';
 import type { Triplets } from '../../src/metric/types';
 import { allValidTriplets, matrix, pmlMinerRef, randomMatrix } from './helpers/reference';
 

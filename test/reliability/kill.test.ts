@@ -21,7 +21,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main';
 import type { CliIo } from '../../src/cli/io';
-import { makeRng } from '../../src/metric/rng';
+import { makeRng } from '../../src/util/rng';
 import { embeddingsFor, ProfileStore } from '../../src/speakers/store';
 import { saveRandomModel } from '../cli/random-model';
 import { runAndKill, type KillRun } from './helpers/kill';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { histogram, probit, ratesAt, thresholdForFar, detSeries } from '../../renderer/src/lib/calibration';
+import { histogram, ratesAt, detSeries, DET_RANGE } from '../../renderer/src/lib/calibration';
+import { probit } from '../../src/eval/det-svg';
 
 describe('calibration helpers', () => {
   const same = [0.9, 0.8, 0.7, 0.6, 0.3];
@@ -9,25 +10,6 @@ describe('calibration helpers', () => {
     expect(ratesAt(0.5, same, diff)).toEqual({ threshold: 0.5, far: 0.2, frr: 0.2 });
   });
 
-  it('threshold for a target FAR accepts at most that share of different-speaker trials', () => {
-    for (const target of [0, 0.05, 0.1, 0.2, 0.35, 1]) {
-      const c = thresholdForFar(target, same, diff);
-      expect(c.far).toBeLessThanOrEqual(target + 1e-12);
-      // ...and sits just above the next different-speaker score, which would push FAR past the target.
-      const desc = [...diff].sort((a, b) => b - a);
-      const k = Math.floor(target * diff.length);
-      if (k < diff.length) {
-        expect(c.threshold).toBeGreaterThan(desc[k]);
-        expect(ratesAt(desc[k], same, diff).far).toBeGreaterThan(target);
-      }
-    }
-    expect(thresholdForFar(0.1, same, diff).threshold).toBeCloseTo(0.575, 6);
-  });
-
-  it('refuses an empty different-speaker list', () => {
-    expect(() => thresholdForFar(0.1, same, [])).toThrow(RangeError);
-  });
-
   it('histogram shares sum to one per list', () => {
     const h = histogram(same, diff, 8);
     expect(h.edges).toHaveLength(9);
@@ -35,11 +17,9 @@ describe('calibration helpers', () => {
     expect(h.different.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
   });
 
-  it('probit inverts the normal CDF at known points', () => {
-    expect(probit(0.5)).toBeCloseTo(0, 9);
-    expect(probit(0.975)).toBeCloseTo(1.959964, 5);
-    expect(probit(0.001)).toBeCloseTo(-3.090232, 5);
-    expect(probit(0)).toBe(-Infinity);
+  it("DET axes are the core's probit of the plotted error rates", () => {
+    expect(DET_RANGE).toEqual([probit(0.0005), probit(0.6)]);
+    expect(detSeries([{ pfa: 0.1, pmiss: 0.02 }])).toEqual({ x: [probit(0.1)], y: [probit(0.02)] });
   });
 
   it('DET series is sorted by false-accept rate and finite', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PKSampler, pickDistinct, type TrainItem } from '../../src/train/sampler';
-import { makeRng } from '../../src/train/rng';
+import { pickDistinct, makeRng } from '../../src/util/rng';
+import { PKSampler, type TrainItem } from '../../src/train/sampler';
 
 function feat(frames: number) {
   return { data: new Float32Array(frames * 2), numFrames: frames, numCoeffs: 2 };

@@ -1,5 +1,6 @@
 /** Files the user drops or picks: which ones we take, and turning them into API payloads. */
 import type { Req } from '../../../src/api/contract';
+import { SAMPLE_RATE } from '../../../src/features/front-end';
 import { peaks } from './wav';
 
 export type AudioIn = Req<'assessTake'>['audio'];
@@ -29,7 +30,7 @@ export function mimeFor(name: string): string {
 /** Peak envelope of any file the browser can decode, for drawing; null when it cannot. */
 export async function decodeEnvelope(bytes: Uint8Array, columns = 200): Promise<Float32Array | null> {
   try {
-    const ctx = new OfflineAudioContext(1, 1, 16000);
+    const ctx = new OfflineAudioContext(1, 1, SAMPLE_RATE);
     const buf = await ctx.decodeAudioData(bytes.slice().buffer);
     return peaks(buf.getChannelData(0), columns);
   } catch {

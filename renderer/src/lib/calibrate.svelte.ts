@@ -2,7 +2,8 @@
 import type { Res } from '../../../src/api/contract';
 import { api, errorText } from './api';
 import { app } from './app.svelte';
-import { ratesAt, thresholdForFar, type ThresholdChoice } from './calibration';
+import { thresholdForFar } from '../../../src/eval/metrics';
+import { ratesAt, type ThresholdChoice } from './calibration';
 
 export type CalibrationResult = Res<'calibrate'>;
 
@@ -60,7 +61,8 @@ export class Calibration {
     if (!r || r.nontargetScores.length === 0 || r.targetScores.length === 0) return null;
     if (this.#mode === 'recommended') return { threshold: r.advice.threshold, ...r.advice.rates };
     const far = Math.max(0, Math.min(100, Number(this.#targetFarPct) || 0)) / 100;
-    return thresholdForFar(far, r.targetScores, r.nontargetScores);
+    const p = thresholdForFar(r.targetScores, r.nontargetScores, far);
+    return { threshold: p.threshold, far: p.pfa, frr: p.pmiss };
   });
 
   /** Rates at the threshold in use now. */

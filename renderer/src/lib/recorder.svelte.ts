@@ -4,8 +4,10 @@
  * at 16 kHz so the browser resamples and the takes we send stay small.
  */
 import workletUrl from './recorder-worklet?worker&url';
+import { SAMPLE_RATE } from '../../../src/features/front-end';
 
-export const RECORD_RATE = 16000;
+/** Takes are recorded at the front end's rate, so the core never resamples them. */
+export const RECORD_RATE = SAMPLE_RATE;
 /** A take stops by itself after this long. */
 export const MAX_TAKE_SEC = 60;
 

@@ -2,23 +2,15 @@
  * The contract's operations implemented over the core, one function per feature. Both hosts use
  * them: main/ registers each feature's handlers on IPC, the bridge serves them all over HTTP.
  */
-import { VoxprintError } from '../../errors';
 import type { Feature, OpsOf } from '../contract';
 import type { Handlers } from '../dispatch';
 import type { AudioInput, CoreHost } from '../host';
-import { toModelCard, toSpeakerSummary, toTakeReport } from './adapt';
+import { toModelCard } from './adapt';
 import { liveHandlers } from './live';
 
 type FeatureHandlers<F extends Feature> = Pick<Handlers, OpsOf<F>>;
 
 const audio = (a: { name: string; bytes: Uint8Array }): AudioInput => ({ name: a.name, bytes: a.bytes });
-
-function findSpeaker(host: CoreHost, name: string) {
-  const all = host.engine().listSpeakers().map(toSpeakerSummary);
-  const s = all.find((x) => x.name === name) ?? all.find((x) => x.name.toLowerCase() === name.toLowerCase());
-  if (!s) throw new VoxprintError('UNKNOWN_SPEAKER', `No speaker is named "${name}".`, { subject: name });
-  return s;
-}
 
 export function appHandlers(host: CoreHost): FeatureHandlers<'app'> {
   return {
@@ -46,11 +38,10 @@ export function appHandlers(host: CoreHost): FeatureHandlers<'app'> {
 export function speakersHandlers(host: CoreHost): FeatureHandlers<'speakers'> {
   return {
     async listSpeakers() {
-      return { speakers: host.engine().listSpeakers().map(toSpeakerSummary) };
+      return { speakers: host.engine().listSpeakers() };
     },
     async renameSpeaker({ name, newName }) {
-      await host.engine().rename(name, newName);
-      return { speaker: findSpeaker(host, newName) };
+      return { speaker: await host.engine().rename(name, newName) };
     },
     async removeSpeaker({ name, purge }) {
       await host.engine().remove(name, { purge });
@@ -62,7 +53,7 @@ export function speakersHandlers(host: CoreHost): FeatureHandlers<'speakers'> {
       return { fileName: `${safe}.vpprofile`, bytes };
     },
     async importSpeaker({ bytes }) {
-      return { speaker: toSpeakerSummary(await host.engine().importProfile(bytes)) };
+      return { speaker: await host.engine().importProfile(bytes) };
     },
   };
 }
@@ -70,15 +61,10 @@ export function speakersHandlers(host: CoreHost): FeatureHandlers<'speakers'> {
 export function enrollHandlers(host: CoreHost): FeatureHandlers<'enroll'> {
   return {
     async assessTake({ audio: a }) {
-      return toTakeReport(await host.engine().assessTake(audio(a)), a.name);
+      return host.engine().assessTake(audio(a));
     },
     async enroll({ name, takes, append }) {
-      const r = await host.engine().enroll(name, takes.map(audio), { append });
-      return {
-        speaker: toSpeakerSummary(r.speaker),
-        takes: r.takes.map((t, i) => toTakeReport(t, takes[i].name)),
-        speechSec: r.speechSec,
-      };
+      return host.engine().enroll(name, takes.map(audio), { append });
     },
   };
 }
@@ -89,16 +75,7 @@ export function verifyHandlers(host: CoreHost): FeatureHandlers<'verify'> {
       return host.engine().verify(speaker, audio(a));
     },
     async identify({ audio: a, top }) {
-      const r = await host.engine().identify(audio(a), { top });
-      return {
-        ...r,
-        candidates: r.candidates.map((c) => ({
-          speaker: c.speaker,
-          score: c.score,
-          ...(c.llr !== undefined ? { llr: c.llr } : {}),
-          ...(c.probability !== undefined ? { probability: c.probability } : {}),
-        })),
-      };
+      return host.engine().identify(audio(a), { top });
     },
     ...liveHandlers(host),
   };
@@ -107,8 +84,7 @@ export function verifyHandlers(host: CoreHost): FeatureHandlers<'verify'> {
 export function calibrateHandlers(host: CoreHost): FeatureHandlers<'calibrate'> {
   return {
     async calibrate() {
-      const r = await host.engine().calibrate();
-      return { ...r, det: r.det.map((p) => ({ pfa: p.pfa, pmiss: p.pmiss })) };
+      return host.engine().calibrate();
     },
     async setThreshold({ threshold }) {
       await host.engine().setThreshold(threshold);

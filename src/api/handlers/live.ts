@@ -1,10 +1,11 @@
 /**
- * Live sessions over the contract (issue 18): `startLive` opens a LiveVerifySession or
+ * Live sessions over the contract: `startLive` opens a LiveVerifySession or
  * LiveIdentifySession (src/live) as a job; `pushLiveAudio` feeds it PCM and each update goes out as
  * a progress event; `endLive` ends it and the final update is the job's result. A session nobody
  * feeds for IDLE_MS, or that passes MAX_AUDIO_SEC, is cancelled so a closed window leaks nothing.
  */
 import { CancelledError, InvalidArgumentError, VoxprintError } from '../../errors';
+import { SAMPLE_RATE } from '../../features/front-end';
 import type { LiveIdentifySession, LiveIdentifyUpdate, LiveVerifySession, LiveVerifyUpdate } from '../../live/session';
 import type { LiveUpdate, ParsedReq, Res } from '../contract';
 import type { CoreHost } from '../host';
@@ -73,7 +74,7 @@ class LiveJob {
 
   push(pcm: Uint8Array): boolean {
     const x = pcm16ToFloat(pcm);
-    this.audioSec += x.length / 16000;
+    this.audioSec += x.length / SAMPLE_RATE;
     if (this.audioSec > MAX_AUDIO_SEC) {
       this.fail(new InvalidArgumentError(`A live session takes at most ${MAX_AUDIO_SEC / 60} minutes of audio; start a new one.`));
       return false;
@@ -116,7 +117,7 @@ export function liveHandlers(host: CoreHost) {
   const open = new Map<string, LiveJob>();
   const get = (jobId: string): LiveJob => {
     const j = open.get(jobId);
-    if (!j) throw new VoxprintError('BAD_ARGUMENT', 'That live session has ended (or never started). Start a new one.', { subject: jobId });
+    if (!j) throw new InvalidArgumentError('That live session has ended (or never started). Start a new one.', { subject: jobId });
     return j;
   };
   return {

@@ -4,6 +4,7 @@ import { InvalidArgumentError } from '../../errors';
 import type { Embedding } from '../../eval/runner';
 import { defaultCacheDir } from '../../speakers/home';
 import type { Ctx } from '../command';
+import { loadMeasuredModel } from './eval-model';
 import { pct, table } from '../io';
 
 /** "0.5,1,2" -> [0.5, 1, 2] (ascending, distinct, positive); undefined when not given. */
@@ -25,15 +26,10 @@ interface SweepArgs {
 }
 
 export async function runSweep(ctx: Ctx, a: SweepArgs, lengths: number[]): Promise<void> {
-  // Loaded here, not at start: these pull in tfjs, which `voxprint --help` never needs.
-  const [{ initBackend }, { defaultModelDir }, { loadModel }, { evaluate }] = await Promise.all([
-    import('../../backend'),
-    import('../../engine'),
-    import('../../model/io'),
-    import('../../eval/evaluate'),
-  ]);
-  await initBackend();
-  const embedder = await loadModel(path.resolve(ctx.modelDir ?? defaultModelDir(ctx.io.env)));
+  // Loaded here, not at start: it pulls in tfjs, which `voxprint --help` never needs.
+  const { evaluate } = await import('../../eval/evaluate');
+  const model = await loadMeasuredModel(ctx);
+  const { embedder } = model;
   const cache = new Map<string, Embedding>(); // enrollments are embedded once for every length
   const rows: { maxTestSeconds: number | null; eer: number; minDcf: number; eerThreshold: number }[] = [];
   let counts = { trials: 0, targets: 0, nontargets: 0 };
@@ -62,11 +58,11 @@ export async function runSweep(ctx: Ctx, a: SweepArgs, lengths: number[]): Promi
     embedder.dispose();
   }
   const text =
-    `Trials: ${path.basename(a.trialsFile)}: ${counts.trials} (${counts.targets} target, ${counts.nontargets} non-target); model ${embedder.card?.id ?? ''}, ` +
+    `Trials: ${path.basename(a.trialsFile)}: ${counts.trials} (${counts.targets} target, ${counts.nontargets} non-target); model ${model.id} (${model.dir}), ` +
     `tests cut to their first S seconds of speech${a.norm === 'as-norm' ? ', AS-norm' : ''}\n` +
     table([
       ['test speech', 'EER', 'minDCF', 'threshold at EER'],
       ...rows.map((r) => [r.maxTestSeconds === null ? 'full' : `${r.maxTestSeconds} s`, pct(r.eer), r.minDcf.toFixed(4), r.eerThreshold.toFixed(4)]),
     ]);
-  ctx.out(text, { trialsFile: path.resolve(a.trialsFile), model: embedder.card?.id, norm: a.norm, ...counts, sweep: rows });
+  ctx.out(text, { trialsFile: path.resolve(a.trialsFile), model: model.id, modelDir: model.dir, norm: a.norm, ...counts, sweep: rows });
 }

@@ -6,9 +6,9 @@ import { renderDetSvg } from '../../eval/det-svg';
 import type { EvaluateResult, SystemName } from '../../eval/evaluate';
 import { BASELINES } from '../../eval/baseline-names';
 import { writeFileAtomic } from '../../speakers/atomic';
-import { defaultCacheDir, defaultStoreDir } from '../../speakers/home';
-import type { Embedder } from '../../model/embedder';
+import { defaultCacheDir } from '../../speakers/home';
 import { choiceOption, intOption, numberOption, type CommandSpec } from '../command';
+import { loadMeasuredModel } from './eval-model';
 import { parseSweep, runSweep } from './eval-sweep';
 import { pct, table } from '../io';
 
@@ -111,24 +111,11 @@ export const evalCmd: CommandSpec = {
     if (sweep) return runSweep(ctx, { trialsFile, root, norm, limit, splits: v.splits as string | undefined }, sweep);
 
     const systems: SystemName[] = v.compare ? ['model', ...BASELINES] : [baseline ?? 'model'];
-    let embedder: Embedder | undefined;
-    // Loaded here, not at start: these pull in tfjs, which `voxprint --help` never needs.
-    const [{ initBackend }, { defaultModelDir }, { loadModel }, { evaluate }, { ModelRegistry }] = await Promise.all([
-      import('../../backend'),
-      import('../../engine'),
-      import('../../model/io'),
-      import('../../eval/evaluate'),
-      import('../../model/registry'),
-    ]);
-    // The model verify would use: --model, else the store's model in use (a fine-tuned version after
-    // `voxprint finetune`), else the built-in one.
-    const storeDir = ctx.storeDir ?? defaultStoreDir(ctx.io.env);
-    const modelDir = path.resolve(ctx.modelDir ?? new ModelRegistry({ storeDir, builtinDir: defaultModelDir(ctx.io.env) }).activeDir());
-    if (systems.includes('model')) {
-      await initBackend();
-      embedder = await loadModel(modelDir);
-    }
-    const modelId = embedder?.card?.id;
+    // Loaded here, not at start: it pulls in tfjs, which `voxprint --help` never needs.
+    const { evaluate } = await import('../../eval/evaluate');
+    const measured = systems.includes('model') ? await loadMeasuredModel(ctx) : undefined;
+    const embedder = measured?.embedder;
+    const modelId = measured?.id;
     const results: EvaluateResult[] = [];
     try {
       for (const system of systems) {
@@ -170,7 +157,7 @@ export const evalCmd: CommandSpec = {
     if (results.length === 1) {
       text =
         head +
-        `System: ${main.system === 'model' ? `model ${modelId ?? ''} (${modelDir})` : LABELS[main.system]}, ${SCORING[main.scoreKind]}${normText}${channel !== 'none' ? ', simulated telephone channel' : ''}\n` +
+        `System: ${main.system === 'model' ? `model ${modelId} (${measured?.dir})` : LABELS[main.system]}, ${SCORING[main.scoreKind]}${normText}${channel !== 'none' ? ', simulated telephone channel' : ''}\n` +
         (maxTestSeconds !== undefined ? `Tests cut to their first ${maxTestSeconds} s of speech\n` : '') +
         `EER:    ${pct(main.eer)} (threshold at the EER ${main.eerThreshold.toFixed(4)})\n` +
         `minDCF: ${main.minDcf.toFixed(4)} (p_target 0.01)\n` +
@@ -178,6 +165,7 @@ export const evalCmd: CommandSpec = {
     } else {
       text =
         head +
+        (measured ? `Model: ${modelId} (${measured.dir})\n` : '') +
         table([
           ['system', 'EER', 'minDCF', 'threshold at EER'],
           ...results.map((r) => [r.system === 'model' ? `model ${modelId ?? ''}`.trim() : r.system, pct(r.eer), r.minDcf.toFixed(4), r.eerThreshold.toFixed(4)]),
@@ -187,7 +175,7 @@ export const evalCmd: CommandSpec = {
     if (det) text += `DET curve written to ${det}\n`;
     const json = {
       ...summary(main, modelId),
-      ...(embedder ? { modelDir } : {}),
+      ...(measured ? { modelDir: measured.dir } : {}),
       ...(maxTestSeconds !== undefined ? { maxTestSeconds } : {}),
       ...(det ? { det: path.resolve(det) } : {}),
       ...(results.length > 1 ? { baselines: Object.fromEntries(results.slice(1).map((r) => [r.system, summary(r)])) } : {}),

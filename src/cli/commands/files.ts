@@ -1,6 +1,6 @@
 /** Argument checks shared by the commands that take audio files. */
 import * as fs from 'node:fs';
-import { VoxprintError } from '../../errors';
+import { InvalidArgumentError, VoxprintError } from '../../errors';
 
 /** Checks, before any work starts, that every path names a readable file. */
 export function requireFiles(paths: string[]): void {
@@ -11,6 +11,6 @@ export function requireFiles(paths: string[]): void {
     } catch {
       throw new VoxprintError('FILE_NOT_FOUND', `${p}: no such file. Check the path and try again.`, { subject: p });
     }
-    if (!st.isFile()) throw new VoxprintError('BAD_ARGUMENT', `${p} is not a file. Give the path of an audio file.`, { subject: p });
+    if (!st.isFile()) throw new InvalidArgumentError(`${p} is not a file. Give the path of an audio file.`, { subject: p });
   }
 }

@@ -4,16 +4,15 @@
  * model in use only when it is kept (by default: only if the held-out EER did not get worse).
  */
 import * as path from 'node:path';
-import { defaultModelDir } from '../../model-dir';
 import { InvalidArgumentError } from '../../errors';
+import { builtinModelDir } from '../../model/resolve';
 import { defaultStoreDir } from '../../speakers/home';
 import type { FinetuneEvent } from '../../train/finetune';
-import { KEEP_POLICIES } from '../../train/keep-policies';
+import { ChannelAug, FreezeMode, KeepPolicy } from '../../train/vocab';
 import { finetuneVerdict } from '../../train/finetune-verdict';
 import { choiceOption, intOption, numberOption, type CommandSpec } from '../command';
+import { LOSS_OPTIONS, lossChoices } from './loss-options';
 import { pct } from '../io';
-
-const AUGMENTS = ['noise', 'telephone', 'clip'] as const;
 
 export const finetuneCmd: CommandSpec = {
   name: 'finetune',
@@ -32,13 +31,11 @@ export const finetuneCmd: CommandSpec = {
     'no-enrolled': { type: 'boolean', help: "leave the enrolled speakers' recordings out (use only --data)" },
     epochs: { type: 'string', value: 'N', help: 'epochs (default 10; stops early when the held-out EER stops improving)' },
     steps: { type: 'string', value: 'N', help: 'steps per epoch (default: about one pass over the local recordings)' },
-    loss: { type: 'string', value: 'NAME', help: 'triplet, contrastive, npair or infonce (default triplet)' },
-    mining: { type: 'string', value: 'NAME', help: 'semihard, hard, batch-hard, all or random (default semihard)' },
-    margin: { type: 'string', value: 'M', help: 'triplet margin (default 0.2)' },
+    ...LOSS_OPTIONS,
     lr: { type: 'string', value: 'LR', help: 'learning rate (default 0.0002)' },
     anchor: { type: 'string', value: 'A', help: 'L2-SP: pull the weights towards the current model with strength A (default 0.01; 0: off)' },
     freeze: { type: 'string', value: 'WHAT', help: 'none, or frame: keep the frame-level layers fixed (faster, gentler)' },
-    augment: { type: 'string', value: 'LIST', help: 'comma-separated channel augmentations: noise, telephone, clip' },
+    augment: { type: 'string', value: 'LIST', help: `comma-separated channel augmentations: ${ChannelAug.options.join(', ')}` },
     'no-replay': { type: 'boolean', help: 'do not mix in the original training speakers' },
     'replay-data': { type: 'string', value: 'DIR', help: 'where the original training data is (default ../shared/data)' },
     keep: { type: 'string', value: 'WHEN', help: 'auto (use it if the held-out EER did not get worse; default), always, never' },
@@ -51,10 +48,10 @@ export const finetuneCmd: CommandSpec = {
     'voxprint models rollback',
   ],
   async run(ctx, v) {
-    const augment = v.augment === undefined ? undefined : String(v.augment).split(',').map((a) => choiceOption('augment', a.trim(), AUGMENTS)!);
+    const augment = v.augment === undefined ? undefined : String(v.augment).split(',').map((a) => choiceOption('augment', a.trim(), ChannelAug.options)!);
     const opts = {
       storeDir: ctx.storeDir ?? defaultStoreDir(ctx.io.env),
-      builtinDir: defaultModelDir(ctx.io.env),
+      builtinDir: builtinModelDir(ctx.io.env),
       ...(ctx.modelDir ? { modelDir: path.resolve(ctx.modelDir) } : {}),
       data: ((v.data as string[] | undefined) ?? []).map((d) => path.resolve(d)),
       useEnrolled: !v['no-enrolled'],
@@ -63,14 +60,12 @@ export const finetuneCmd: CommandSpec = {
       ...(v['replay-data'] ? { replayData: path.resolve(v['replay-data'] as string) } : {}),
       ...(v.epochs ? { epochs: intOption('epochs', v.epochs, 1, 200) } : {}),
       ...(v.steps ? { stepsPerEpoch: intOption('steps', v.steps, 1, 10_000) } : {}),
-      ...(v.loss ? { loss: choiceOption('loss', v.loss, ['triplet', 'contrastive', 'npair', 'infonce'] as const) } : {}),
-      ...(v.mining ? { mining: choiceOption('mining', v.mining, ['semihard', 'hard', 'batch-hard', 'all', 'random'] as const) } : {}),
-      ...(v.margin ? { margin: numberOption('--margin', v.margin, 1e-6, 10) } : {}),
+      ...lossChoices(v),
       ...(v.lr ? { lr: numberOption('--lr', v.lr, 1e-8, 1) } : {}),
       ...(v.anchor ? { anchor: numberOption('--anchor', v.anchor, 0, 1000) } : {}),
-      ...(v.freeze ? { freeze: choiceOption('freeze', v.freeze, ['none', 'frame'] as const) } : {}),
+      ...(v.freeze ? { freeze: choiceOption('freeze', v.freeze, FreezeMode.options) } : {}),
       ...(augment ? { augment } : {}),
-      ...(v.keep ? { keep: choiceOption('keep', v.keep, KEEP_POLICIES) } : {}),
+      ...(v.keep ? { keep: choiceOption('keep', v.keep, KeepPolicy.options) } : {}),
       ...(v.seed ? { seed: intOption('seed', v.seed, -(2 ** 31), 2 ** 31 - 1) } : {}),
     };
     if (!opts.useEnrolled && opts.data.length === 0) throw new InvalidArgumentError('With --no-enrolled, give the recordings with --data DIR.');

@@ -3,8 +3,8 @@
  * versions of this store (src/model/registry.ts). Switching re-embeds every profile before it
  * commits, so a failure half-way leaves the old model and profiles in use.
  */
-import { defaultModelDir } from '../../model-dir';
 import { InvalidArgumentError } from '../../errors';
+import { builtinModelDir } from '../../model/resolve';
 import type { ModelRegistry, SwitchResult } from '../../model/registry';
 import { defaultStoreDir } from '../../speakers/home';
 import { ProfileStore } from '../../speakers/store';
@@ -28,7 +28,7 @@ export const modelsCmd: CommandSpec = {
     // Loaded here, not at start: the registry pulls in tfjs, which `voxprint --help` never needs.
     const { ModelRegistry, rollbackModel, switchModel } = await import('../../model/registry');
     const storeDir = ctx.storeDir ?? defaultStoreDir(ctx.io.env);
-    const registry = new ModelRegistry({ storeDir, builtinDir: defaultModelDir(ctx.io.env) });
+    const registry = new ModelRegistry({ storeDir, builtinDir: builtinModelDir(ctx.io.env) });
     if (action === 'list') {
       if (version !== undefined) throw new InvalidArgumentError('"voxprint models list" takes no VERSION.');
       return list(ctx, registry);

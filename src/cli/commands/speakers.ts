@@ -1,7 +1,7 @@
 /** Commands that manage the profile store: list, rename, remove, export, import, reembed. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { VoxprintError } from '../../errors';
+import { InvalidArgumentError, VoxprintError } from '../../errors';
 import { writeFileAtomic } from '../../speakers/atomic';
 import { MAX_IMPORT_BYTES } from '../../speakers/store';
 import type { CommandSpec } from '../command';
@@ -80,7 +80,7 @@ export const exportCmd: CommandSpec = {
     const out = values.out as string | undefined;
     if (out) {
       if (fs.existsSync(out) && fs.statSync(out).isDirectory())
-        throw new VoxprintError('BAD_ARGUMENT', `--out ${out} is a folder; give a file name.`, { subject: out });
+        throw new InvalidArgumentError(`--out ${out} is a folder; give a file name.`, { subject: out });
       writeFileAtomic(path.resolve(out), bytes);
       ctx.out(`Exported "${name}" to ${out} (${bytes.length} bytes).\n`, { exported: name, file: path.resolve(out), bytes: bytes.length });
     } else if (ctx.json) {
@@ -104,7 +104,7 @@ export const importCmd: CommandSpec = {
     let bytes: Uint8Array;
     try {
       if (fs.statSync(file).size > MAX_IMPORT_BYTES)
-        throw new VoxprintError('BAD_ARGUMENT', `${file} is too large to be a voxprint profile export.`, { subject: file });
+        throw new InvalidArgumentError(`${file} is too large to be a voxprint profile export.`, { subject: file });
       bytes = fs.readFileSync(file);
     } catch (e) {
       if (e instanceof VoxprintError) throw e;

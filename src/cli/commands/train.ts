@@ -2,7 +2,8 @@
 import * as path from 'node:path';
 import { InvalidArgumentError } from '../../errors';
 import type { TrainEvent } from '../../train/trainer';
-import { choiceOption, intOption, numberOption, type CommandSpec } from '../command';
+import { intOption, numberOption, type CommandSpec } from '../command';
+import { LOSS_OPTIONS, lossChoices } from './loss-options';
 import { pct } from '../io';
 
 export const trainCmd: CommandSpec = {
@@ -18,9 +19,7 @@ export const trainCmd: CommandSpec = {
     out: { type: 'string', value: 'DIR', help: 'where to save the model (required)' },
     data: { type: 'string', value: 'DIR', help: 'data folder (default ../shared/data)' },
     splits: { type: 'string', value: 'FILE', help: 'speaker split file (default DATA/splits.json when it exists)' },
-    loss: { type: 'string', value: 'NAME', help: 'triplet, contrastive, npair or infonce (default triplet)' },
-    mining: { type: 'string', value: 'NAME', help: 'semihard, hard, batch-hard, all or random (default semihard)' },
-    margin: { type: 'string', value: 'M', help: 'triplet/contrastive margin (default 0.2)' },
+    ...LOSS_OPTIONS,
     temperature: { type: 'string', value: 'T', help: 'InfoNCE temperature (default 0.07)' },
     p: { type: 'string', value: 'P', help: 'speakers per batch' },
     k: { type: 'string', value: 'K', help: 'utterances per speaker in a batch' },
@@ -38,9 +37,7 @@ export const trainCmd: CommandSpec = {
       out: path.resolve(out),
       data,
       ...(v.splits ? { splits: path.resolve(v.splits as string) } : {}),
-      ...(v.loss ? { loss: choiceOption('loss', v.loss, ['triplet', 'contrastive', 'npair', 'infonce'] as const) } : {}),
-      ...(v.mining ? { mining: choiceOption('mining', v.mining, ['semihard', 'hard', 'batch-hard', 'all', 'random'] as const) } : {}),
-      ...(v.margin ? { margin: numberOption('--margin', v.margin, 1e-6, 10) } : {}),
+      ...lossChoices(v),
       ...(v.temperature ? { temperature: numberOption('--temperature', v.temperature, 1e-4, 10) } : {}),
       ...(v.p ? { p: intOption('p', v.p, 2, 1024) } : {}),
       ...(v.k ? { k: intOption('k', v.k, 2, 256) } : {}),

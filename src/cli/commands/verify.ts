@@ -1,3 +1,4 @@
+import { SAMPLE_RATE } from '../../features/front-end';
 import type { CommandSpec } from '../command';
 import { intOption } from '../command';
 import { table } from '../io';
@@ -32,7 +33,7 @@ export const verify: CommandSpec = {
     'voxprint verify "Anna Smith" test.wav',
     'voxprint --json verify anna test.wav',
     'voxprint --json verify anna test.wav --stream',
-    'arecord -f S16_LE -r 16000 -c 1 | voxprint verify anna - --stream',
+    `arecord -f S16_LE -r ${SAMPLE_RATE} -c 1 | voxprint verify anna - --stream`,
   ],
   async run(ctx, values, [name, file]) {
     if (checkStreamOptions(values)) return runLiveVerify(ctx, name, file, Boolean(values.realtime));

@@ -7,7 +7,7 @@ import { tf } from '../../backend';
 import { isSimilarity, pairwiseDistance, type DistanceMetric } from '../distances';
 import { allTriplets, batchHardMiner, randomMiner, tripletMarginMiner, type PmlTripletType } from '../miners';
 import type { ReducerName } from '../reducers';
-import type { Rng } from '../rng';
+import type { Rng } from '../../util/rng';
 import type { Triplets } from '../types';
 import { batchContext, itemStats, type LossResult } from './common';
 import { tripletTerms } from './triplet-terms';

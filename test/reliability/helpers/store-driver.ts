@@ -11,7 +11,7 @@
  * DRIVER_PAUSE_MS pauses between changes, so it can play "the app" next to CLI writers.
  */
 import * as fs from 'node:fs';
-import { makeRng } from '../../../src/metric/rng';
+import { makeRng } from '../../../src/util/rng';
 import { ProfileStore, type NewUtterance } from '../../../src/speakers/store';
 import { digestOf } from './store-check';
 import type { Profile } from '../../../src/speakers/store';

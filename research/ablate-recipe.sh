@@ -1,10 +1,10 @@
 #!/bin/bash
 # Recipe ablations for docs/results/recipe.md: the 600-step baseline (groups3) and one change each,
 # run one after another at low priority; logs in .cache/runs/abl-*.log, the last line of each is
-# the JSON summary (dev EER %).   bash scripts/ablate-recipe.sh
+# the JSON summary (dev EER %).   bash research/ablate-recipe.sh
 cd "$(dirname "$0")/.."
 mkdir -p .cache/runs
-run() { nice -n 19 npx tsx scripts/train-run.ts "$1" "$2" > .cache/runs/$2.log 2>&1; }
+run() { nice -n 19 npx tsx research/train-run.ts "$1" "$2" > .cache/runs/$2.log 2>&1; }
 run '{"epochs":6,"stepsPerEpoch":100,"shortGroups":3}' abl-base
 run '{"epochs":6,"stepsPerEpoch":100,"shortGroups":3,"speeds":[1]}' abl-nospeed
 run '{"epochs":6,"stepsPerEpoch":100,"shortGroups":3,"arch":{"statsLayers":null}}' abl-nostats

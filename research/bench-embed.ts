@@ -1,11 +1,11 @@
 /**
  * Times the whole inference pipeline (speech detection, MFCC, windows, model) of a randomly
  * initialised embedder on synthetic voiced audio of 1 s, 3 s and 60 s:
- *   npx tsx scripts/bench-embed.ts
+ *   npx tsx research/bench-embed.ts
  * Timing is per call, median of 5 (the architecture, not the weights, sets the cost).
  */
-import { initBackend } from '../src/backend';
-import { createEmbedder } from '../src/model';
+import { initBackend } from "../src/backend";
+import { createEmbedder } from "../src/model";
 
 function voiced(seconds: number): Float32Array {
   const n = Math.round(seconds * 16000);
@@ -34,7 +34,9 @@ async function main(): Promise<void> {
     }
     res[`${sec}s`] = +ts.sort((a, b) => a - b)[2].toFixed(1);
   }
-  console.log(JSON.stringify({ backend, params: e.model.countParams(), medianMs: res }));
+  console.log(
+    JSON.stringify({ backend, params: e.model.countParams(), medianMs: res }),
+  );
   e.dispose();
 }
 void main();
