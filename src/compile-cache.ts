@@ -93,16 +93,29 @@ export function enableCompileCache(env: NodeJS.ProcessEnv = process.env): string
  * (~2.5 MB of JS), none of which voxprint uses (it runs LayersModels on wasm, tfjs-node or cpu).
  * For a CLI process, their require() from the umbrella package answers an empty module instead,
  * so `tf` lacks only their exports (tf.data, tf.loadGraphModel, the webgl backend). Once per process.
+ *
+ * A command line that does not train (no `train` or `finetune` word in `argv`) skips the umbrella
+ * itself too: the bundle's `tf` is then tfjs-core, tfjs-layers and the cpu backend, which is all
+ * inference calls. The umbrella's own 1.3 MB is a second copy of tfjs-core's op code that
+ * registers the gradients and the chained ops (`tensor.add(...)`), used by training alone;
+ * executing it cost ~10 ms of CPU per start (`voxprint verify`, 7 alternating starts each).
  */
 let skipping = false;
-export function skipUnusedTfjsPackages(): void {
+export function skipUnusedTfjsPackages(argv: readonly string[] = ['train']): void {
   if (skipping) return;
   skipping = true;
   const M = Module as unknown as { _load(request: string, parent: { filename?: string } | undefined, isMain: boolean): unknown };
   const load = M._load;
   const unused = new Set(['@tensorflow/tfjs-converter', '@tensorflow/tfjs-data', '@tensorflow/tfjs-backend-webgl']);
+  const inferenceOnly = !argv.some((a) => a === 'train' || a === 'finetune');
+  let inference: unknown;
   M._load = function (request, parent, isMain) {
     if (unused.has(request) && parent?.filename && /[\\/]@tensorflow[\\/]tfjs[\\/]dist[\\/]tf\.node\.js$/.test(parent.filename)) return {};
+    if (inferenceOnly && request === '@tensorflow/tfjs' && parent?.filename && /[\\/]dist[\\/]voxprint\.js$/.test(parent.filename)) {
+      // The umbrella's exports in its order of precedence (core, then layers, then cpu).
+      inference ??= { ...(load.call(this, '@tensorflow/tfjs-backend-cpu', parent, false) as object), ...(load.call(this, '@tensorflow/tfjs-layers', parent, false) as object), ...(load.call(this, '@tensorflow/tfjs-core', parent, false) as object) };
+      return inference;
+    }
     return load.call(this, request, parent, isMain);
   };
 }

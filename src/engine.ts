@@ -13,6 +13,7 @@ import { decideCalibrated } from './calibration/calibration';
 import * as path from 'node:path';
 import { decodeAudioBytes, decodeAudioFile, type Audio } from './audio/decode';
 import { assessQuality, tooShortIssue, type QualityReport, type TakeReport } from './audio/quality';
+import { detectSpeechDetailed } from './audio/vad';
 import { encodeWav } from './audio/wav';
 import { ensureBackend, type BackendName } from './backend';
 import { AudioDecodeError, InvalidArgumentError, ModelError, VoxprintError } from './errors';
@@ -484,9 +485,11 @@ export class Engine {
   private async speechEmbedding(input: AudioInput): Promise<{ embedding: Float32Array; speechSec: number }> {
     const embedder = this.model();
     const audio = await decodeInput(input);
-    const report = takeReport(inputName(input), audio, assessQuality(audio.samples));
+    // One VAD pass for the quality report and the speech selection (the same default settings).
+    const detected = detectSpeechDetailed(audio.samples);
+    const report = takeReport(inputName(input), audio, assessQuality(audio.samples, {}, detected));
     if (!report.usable) throw noSpeechError(report);
-    return embedder.embedWithSpeech(audio.samples);
+    return embedder.embedWithSpeech(audio.samples, detected);
   }
 
   private model(): Embedder {

@@ -67,14 +67,18 @@ export function tooShortIssue(speechSec: number): QualityIssue {
   return { code: 'too_short', message: `only ${speechSec.toFixed(1)} s of speech`, fix: 'say a full sentence' };
 }
 
-/** Assesses a 16 kHz mono take (samples in [-1, 1]). Never throws for finite input. */
-export function assessQuality(samples: Float32Array, opts: QualityOptions = {}): QualityReport {
+/**
+ * Assesses a 16 kHz mono take (samples in [-1, 1]). Never throws for finite input. `detected`:
+ * detectSpeechDetailed(samples, opts) when the caller already has it (the engine shares it with
+ * speech selection).
+ */
+export function assessQuality(samples: Float32Array, opts: QualityOptions = {}, detected?: ReturnType<typeof detectSpeechDetailed>): QualityReport {
   const minSpeechSec = opts.minSpeechSec ?? 1.0;
   const minLevelDb = opts.minLevelDb ?? -40;
   const maxClip = opts.maxClippingRatio ?? 0.001;
   const minSnrDb = opts.minSnrDb ?? 15;
 
-  const vad = detectSpeechDetailed(samples, opts);
+  const vad = detected ?? detectSpeechDetailed(samples, opts);
   const frames = vad.frames;
   let peak = 0;
   for (let i = 0; i < samples.length; i++) {

@@ -28,7 +28,7 @@ export function formatBench(r: BenchResult): string {
   L.push(`  recipe: ${r.trainRecipe}`);
   row('live: per 0.5 s of new audio, ms', `${num(r.live.updateCpuMsPer05s)} cpu`, `p95 ${num(r.live.updateCpuMsPer05sP95)}; wall ${num(r.live.updateWallMsPer05s)} (target 5)`);
   row('live: last chunk -> final decision, ms', `${num(r.live.finalMs)} wall`, `cpu ${num(r.live.finalCpuMs)}; p95 ${num(r.live.finalMsP95)} (target 50)`);
-  row('fine-tune of a household, s', `${num(r.finetuneHouseholdSec)} wall`, `cpu ${num(r.finetuneHouseholdCpuSec)} s; ${r.finetuneHousehold}`);
+  row('fine-tune of a household, s', `${num(r.finetuneHouseholdSec)} wall`, `cpu ${num(r.finetuneHouseholdCpuSec)} s (features ${num(r.finetuneHouseholdFeaturesCpuSec)}, an epoch ${num(r.finetuneHouseholdEpochCpuSec)}); ${r.finetuneHousehold}`);
   L.push('');
   L.push('Embedding per backend (3 s clip, child process each):');
   for (const b of r.backends) {

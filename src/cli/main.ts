@@ -67,7 +67,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   // Not inside a test runner's process: both patch Node's module loader for the process.
   if (!io.env.VITEST) {
     enableCompileCache(io.env);
-    skipUnusedTfjsPackages();
+    skipUnusedTfjsPackages(argv);
   }
   try {
     const at = findCommand(argv);

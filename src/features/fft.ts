@@ -13,10 +13,10 @@ export class RealFft {
   readonly im: Float64Array;
   /** Bit-reversed position of complex point j. */
   readonly slot: Int32Array;
-  /** Per radix-2x2 pass (s = 4, 16, ...) and j < s: e^(-2 pi i j / 2s) and e^(-2 pi i j / 4s), interleaved. */
-  private readonly twiddles: Float64Array;
+  /** Per radix-2x2 pass (s = 4, 16, ...) and j < s: e^(-2 pi i j / 2s) and e^(-2 pi i j / 4s), interleaved. (./mfcc hands them to ./mfcc-wasm.) */
+  readonly twiddles: Float64Array;
   /** cos and sin of 2 pi k / n, k < n/2, interleaved, for the final split. */
-  private readonly split: Float64Array;
+  readonly split: Float64Array;
 
   constructor(n: number) {
     if (!Number.isInteger(n) || n < 4 || (n & (n - 1)) !== 0) throw new RangeError(`FFT size must be a power of two >= 4, got ${n}`);

@@ -8,6 +8,7 @@ import { tf } from '../backend';
 import { AudioDecodeError, InvalidArgumentError } from '../errors';
 import { computeMfcc, DEFAULT_FEATURE_CONFIG, type FeatureConfig } from '../features/mfcc';
 import { selectSpeechWithSeconds } from './speech';
+import type { SpeechResult } from '../audio/vad';
 import { buildModel, defaultArchConfig, memberPrefix, outputDim, type ArchConfig } from './architecture';
 import type { ModelCard } from './card';
 import type { ScoreCalibration } from '../calibration/calibration';
@@ -100,8 +101,8 @@ export class Embedder {
   }
 
   /** `embedSamples` plus the seconds of speech found (0 when the VAD found too little and the whole signal was used). */
-  embedWithSpeech(samples16k: Float32Array): { embedding: Float32Array; speechSec: number } {
-    const { speech, speechSec } = selectSpeechWithSeconds(samples16k);
+  embedWithSpeech(samples16k: Float32Array, detected?: SpeechResult): { embedding: Float32Array; speechSec: number } {
+    const { speech, speechSec } = selectSpeechWithSeconds(samples16k, detected);
     const f = computeMfcc(speech, this.featureConfig);
     if (f.numFrames < 1) {
       throw new AudioDecodeError('TOO_LITTLE_SPEECH', 'The recording is too short to embed: record at least one second of speech.');

@@ -5,7 +5,7 @@
  * the user separately). Training and inference both go through `selectSpeech`, so the model sees
  * the same kind of input in both.
  */
-import { detectSpeech } from '../audio/vad';
+import { detectSpeech, type SpeechResult } from '../audio/vad';
 import { DEFAULT_FRONT_END } from '../features/front-end';
 
 /** Less speech than this is no usable speech, here and for enrollment's takes (src/engine.ts). */
@@ -18,10 +18,11 @@ export function selectSpeech(samples: Float32Array): Float32Array {
 /**
  * `selectSpeech` plus the seconds of speech the VAD found (0 when it found too little and the
  * whole signal is used instead): score calibration takes the speech duration into account.
+ * `detected`: detectSpeech(samples) when the caller already ran it.
  */
-export function selectSpeechWithSeconds(samples: Float32Array): { speech: Float32Array; speechSec: number } {
+export function selectSpeechWithSeconds(samples: Float32Array, detected?: SpeechResult): { speech: Float32Array; speechSec: number } {
   // No catch: the VAD never throws for a Float32Array, whatever its length or values (empty,
   // shorter than a frame, NaN), so an error here is a bug to surface, not a take to fall back on.
-  const r = detectSpeech(samples);
+  const r = detected ?? detectSpeech(samples);
   return r.speechSec >= MIN_SPEECH_SEC ? { speech: r.speech, speechSec: r.speechSec } : { speech: samples, speechSec: 0 };
 }

@@ -2,11 +2,13 @@
  * Scoring: cosine similarity of L2-normalised embeddings.
  *
  * `CentroidIndex` packs every speaker's centroid into one row-major Float32Array `[n, dim]`, so
- * identify scores all speakers with a single blocked matrix-vector product and keeps the best
+ * identify scores all speakers with a single matrix-vector product (WebAssembly SIMD,
+ * ./matvec-wasm, when the dimension is a multiple of 16; else blocked JS) and keeps the best
  * with a small heap (10,000 speakers x 256 dims is 2.6 M multiply-adds; see
  * test/speakers/scoring.test.ts and `npm run bench:identify`).
  */
 import { InvalidArgumentError } from '../errors';
+import { createWasmMatVec, type WasmMatVec } from './matvec-wasm';
 
 /** Cosine similarity; 0 when either vector is all zeros. Throws RangeError on a length mismatch. */
 export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -24,12 +26,17 @@ export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
 
 /** A copy scaled to unit length (zeros stay zeros). */
 export function l2normalize(v: ArrayLike<number>): Float32Array {
+  const out = new Float32Array(v.length);
+  normalizeInto(v, out, 0);
+  return out;
+}
+
+/** v scaled to unit length into out[at..at+v.length) (no allocation: the index packs hundreds of rows). */
+function normalizeInto(v: ArrayLike<number>, out: Float32Array, at: number): void {
   let n = 0;
   for (let i = 0; i < v.length; i++) n += v[i] * v[i];
   const inv = n > 0 ? 1 / Math.sqrt(n) : 0;
-  const out = new Float32Array(v.length);
-  for (let i = 0; i < v.length; i++) out[i] = v[i] * inv;
-  return out;
+  for (let i = 0; i < v.length; i++) out[at + i] = v[i] * inv;
 }
 
 export interface VerifyDecision {
@@ -62,17 +69,20 @@ export class CentroidIndex {
   readonly matrix: Float32Array;
   readonly ids: string[];
   readonly names: string[];
+  /** The SIMD product over `matrix` (which then lives in its memory), where dim allows it. */
+  private readonly kernel: WasmMatVec | null;
 
   constructor(
     entries: IndexEntry[],
     readonly dim: number,
   ) {
-    this.matrix = new Float32Array(entries.length * dim);
+    this.kernel = createWasmMatVec(entries.length, dim);
+    this.matrix = this.kernel?.matrix ?? new Float32Array(entries.length * dim);
     this.ids = entries.map((e) => e.id);
     this.names = entries.map((e) => e.name);
     entries.forEach((e, i) => {
       if (e.centroid.length !== dim) throw new RangeError(`centroid of ${e.id} has ${e.centroid.length} values, not ${dim}`);
-      this.matrix.set(l2normalize(e.centroid), i * dim);
+      normalizeInto(e.centroid, this.matrix, i * dim);
     });
   }
 
@@ -83,7 +93,8 @@ export class CentroidIndex {
   /** Cosine of `query` against every centroid: `[size]` (one matrix-vector product). */
   scores(query: Float32Array, out: Float32Array = new Float32Array(this.size)): Float32Array {
     if (query.length !== this.dim) throw new RangeError(`query has ${query.length} values, not ${this.dim}`);
-    matVec(this.matrix, this.size, this.dim, l2normalize(query), out);
+    if (this.kernel) this.kernel.product(l2normalize(query), out);
+    else matVec(this.matrix, this.size, this.dim, l2normalize(query), out);
     return out;
   }
 

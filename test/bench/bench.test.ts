@@ -21,6 +21,8 @@ const REQUIRED = [
   'mfccSpeedupVsReference',
   'cliVerifyCpuMs',
   'finetuneHouseholdSec',
+  'finetuneHouseholdFeaturesCpuSec',
+  'finetuneHouseholdEpochCpuSec',
   'trainUttPerSec',
   'cliVerifyPeakRssMb',
   'trainPeakRssMb',

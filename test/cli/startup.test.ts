@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { freshBundle } from '../../bin/cli-bundle.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const DATA = path.resolve(ROOT, '..', 'shared', 'data');
@@ -61,6 +62,12 @@ describe('voxprint start-up (fresh processes)', () => {
     expect(e.code, e.err).toBe(0);
     expect(e.tfjsFiles.length).toBeGreaterThan(0); // the probe does see tfjs when a command needs it
     expect(e.tfjsFiles.filter((f) => /tfjs-(converter|data|backend-webgl)[\\/]/.test(f))).toEqual([]);
+    // From the bundle, a command that does not train skips the umbrella package's own code
+    // (gradients, chained ops): tfjs-core and tfjs-layers serve it (src/compile-cache.ts).
+    if (freshBundle().path) {
+      expect(e.tfjsFiles.filter((f) => /[\\/]tfjs[\\/]dist[\\/]tf\.node\.js$/.test(f))).toEqual([]);
+      expect(e.tfjsFiles.some((f) => /[\\/]tfjs-layers[\\/]/.test(f))).toBe(true);
+    }
     const cacheDir = path.join(tmp, 'cache', 'compile-cache');
     expect(fs.readdirSync(cacheDir).length).toBe(1); // one folder per Node version and architecture
     const entries = fs.readdirSync(path.join(cacheDir, fs.readdirSync(cacheDir)[0]));
