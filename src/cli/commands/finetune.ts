@@ -29,11 +29,11 @@ export const finetuneCmd: CommandSpec = {
   options: {
     data: { type: 'string', multiple: true, value: 'DIR', help: 'also fine-tune on DIR/SPEAKER/*.{wav,flac,mp3,ogg} (repeatable)' },
     'no-enrolled': { type: 'boolean', help: "leave the enrolled speakers' recordings out (use only --data)" },
-    epochs: { type: 'string', value: 'N', help: 'epochs (default 10; stops early when the held-out EER stops improving)' },
+    epochs: { type: 'string', value: 'N', help: 'epochs (default 5; stops early when the held-out EER stops improving)' },
     steps: { type: 'string', value: 'N', help: 'steps per epoch (default: about one pass over the local recordings)' },
     ...LOSS_OPTIONS,
     lr: { type: 'string', value: 'LR', help: 'learning rate (default 0.0002)' },
-    anchor: { type: 'string', value: 'A', help: 'L2-SP: pull the weights towards the current model with strength A (default 0.01; 0: off)' },
+    anchor: { type: 'string', value: 'A', help: 'L2-SP: pull the weights towards the current model with strength A (default 0.5; 0: off)' },
     freeze: { type: 'string', value: 'WHAT', help: 'none, or frame: keep the frame-level layers fixed (faster, gentler)' },
     augment: { type: 'string', value: 'LIST', help: `comma-separated channel augmentations: ${ChannelAug.options.join(', ')}` },
     'no-replay': { type: 'boolean', help: 'do not mix in the original training speakers' },
