@@ -5,44 +5,39 @@
  * The fusion is fitted on validation trials (held-out train speakers); the dev lists only report.
  *   npx tsx research/probe-fusion.ts [MODEL_DIR]   (after research/probe-backend.ts filled the embedding cache)
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { decodeAudioFile } from "../src/audio/decode";
-import { initBackend } from "../src/backend";
-import { fitLda, ldaProject } from "../src/eval/lda";
-import { computeEer } from "../src/eval/metrics";
-import { loadTrials } from "../src/eval/evaluate";
-import { mfccStats, chunkStats, speechMfcc } from "../src/eval/stats";
-import { fitLogRegWeighted } from "../src/calibration/logreg";
-import { loadModel, readModelCard } from "../src/model";
-import { l2normalize, cosine } from "../src/speakers/scoring";
-import { telephone } from "../src/train/augment";
-import { listTrainingData, type Utterance } from "../src/train/data";
-import { TrainOptionsSchema } from "../src/train/options";
-import { makeRng, pickDistinct } from "../src/util/rng";
-import { splitValidation } from "../src/train/trainer";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { decodeAudioFile } from '../src/audio/decode';
+import { initBackend } from '../src/backend';
+import { fitLda, ldaProject } from '../src/eval/lda';
+import { computeEer } from '../src/eval/metrics';
+import { mfccStats, chunkStats, speechMfcc } from '../src/eval/stats';
+import { fitLogRegWeighted } from '../src/calibration/logreg';
+import { loadModel, readModelCard } from '../src/model';
+import { l2normalize, cosine } from '../src/speakers/scoring';
+import { telephone } from '../src/train/augment';
+import { makeRng } from '../src/util/rng';
+import { bySpeaker, CONDS, devTrials, modelSplit, validationTrials, type Cond, type Trial } from './heldout';
 
-const DIR = process.argv[2] ?? "models/default";
-const DATA = "../shared/data";
-type Cond = "clean" | "telephone";
+const DIR = process.argv[2] ?? 'models/default';
 
 async function main() {
   await initBackend();
   const card = await readModelCard(DIR);
   const model = await loadModel(DIR);
-  mkdirSync(".cache/probe-backend", { recursive: true });
-  const embFile = join(".cache/probe-backend", `${card.id}.json`);
-  const statFile = join(".cache/probe-backend", `stats.json`);
+  mkdirSync('.cache/probe-backend', { recursive: true });
+  const embFile = join('.cache/probe-backend', `${card.id}.json`);
+  const statFile = join('.cache/probe-backend', `stats.json`);
   const emb: Record<string, { e: number[]; s: number }> = existsSync(embFile)
-    ? JSON.parse(readFileSync(embFile, "utf8"))
+    ? JSON.parse(readFileSync(embFile, 'utf8'))
     : {};
   const stats: Record<string, number[][]> = existsSync(statFile)
-    ? JSON.parse(readFileSync(statFile, "utf8"))
+    ? JSON.parse(readFileSync(statFile, 'utf8'))
     : {};
   let fresh = 0;
   const audio = async (path: string, cond: Cond) => {
     const x = (await decodeAudioFile(path)).samples;
-    return cond === "telephone" ? telephone(x) : x;
+    return cond === 'telephone' ? telephone(x) : x;
   };
   const net = async (path: string, cond: Cond) => {
     const k = `${path}|${cond}`;
@@ -55,7 +50,7 @@ async function main() {
   };
   /** MFCC statistics of the file; `chunks` cuts single long recordings into 3 s chunks. */
   const stat = async (path: string, cond: Cond, chunks = false) => {
-    const k = `${path}|${cond}|${chunks ? "c" : "w"}`;
+    const k = `${path}|${cond}|${chunks ? 'c' : 'w'}`;
     if (!stats[k]) {
       const f = speechMfcc(await audio(path, cond));
       stats[k] = (chunks ? chunkStats(f, 300) : [mfccStats(f)]).map((r) =>
@@ -66,28 +61,16 @@ async function main() {
     return stats[k].map((r) => Float32Array.from(r));
   };
 
-  const splits = join(DATA, "splits.json");
-  const utts = listTrainingData(DATA, splits);
-  const opts = TrainOptionsSchema.parse({
-    ...(card.training.options ?? {}),
-    data: DATA,
-    splits,
-  });
-  const { train, val } = splitValidation(utts, opts);
-  const by = (us: Utterance[]) => {
-    const m = new Map<string, Utterance[]>();
-    for (const u of us) m.set(u.speaker, [...(m.get(u.speaker) ?? []), u]);
-    return m;
-  };
-  const fit: Record<"clean" | "both", { x: Float32Array[]; y: string[] }> = {
+  const { train, val } = modelSplit(card);
+  const fit: Record<'clean' | 'both', { x: Float32Array[]; y: string[] }> = {
     clean: { x: [], y: [] },
     both: { x: [], y: [] },
   };
-  for (const [spk, us] of by(train)) {
-    for (const cond of ["clean", "telephone"] as Cond[]) {
+  for (const [spk, us] of bySpeaker(train)) {
+    for (const cond of CONDS) {
       for (const u of us) {
         for (const r of await stat(u.path, cond, us.length === 1)) {
-          if (cond === "clean") {
+          if (cond === 'clean') {
             fit.clean.x.push(r);
             fit.clean.y.push(spk);
           }
@@ -107,62 +90,14 @@ async function main() {
     s: number;
     st: Float32Array;
   }
-  interface T {
-    enroll: Side[];
-    test: Side;
-    target: boolean;
-    group: string;
-  }
+  type T = Trial<Side>;
   const side = async (p: string, cond: Cond): Promise<Side> => ({
     ...(await net(p, cond)),
     st: (await stat(p, cond))[0],
   });
   const rng = makeRng(7);
-  const vt: T[] = [];
-  const vspk = [...by(val).values()].filter((u) => u.length >= 4);
-  for (const cond of ["clean", "telephone"] as Cond[]) {
-    for (const corpus of [...new Set(vspk.map((u) => u[0].corpus))].sort()) {
-      const spks = vspk.filter((u) => u[0].corpus === corpus);
-      for (const us of spks) {
-        for (let t = 0; t < Math.max(8, Math.ceil(200 / spks.length)); t++) {
-          const pick = pickDistinct(us.length, 4, rng).map((i) => us[i]);
-          const enroll = await Promise.all(
-            pick.slice(0, 3).map((u) => side(u.path, cond)),
-          );
-          vt.push({
-            enroll,
-            test: await side(pick[3].path, cond),
-            target: true,
-            group: `${corpus}/${cond}`,
-          });
-          const others = spks.filter((o) => o !== us);
-          const o = others[rng.int(others.length)];
-          vt.push({
-            enroll,
-            test: await side(o[rng.int(o.length)].path, cond),
-            target: false,
-            group: `${corpus}/${cond}`,
-          });
-        }
-      }
-    }
-  }
-  const dev: Record<string, T[]> = {};
-  for (const l of ["dsp", "libri", "arabic", "sc", "so"]) {
-    for (const cond of ["clean", "telephone"] as Cond[]) {
-      const ts: T[] = [];
-      for (const t of loadTrials({
-        trialsFile: join(DATA, `${l}-dev.trials.txt`),
-      }))
-        ts.push({
-          enroll: await Promise.all(t.enroll.map((p) => side(p, cond))),
-          test: await side(t.test, cond),
-          target: t.label === 1,
-          group: l,
-        });
-      dev[`${l}${cond === "telephone" ? "-tel" : ""}`] = ts;
-    }
-  }
+  const vt = await validationTrials(val, side, rng);
+  const dev = await devTrials(side);
   writeFileSync(statFile, JSON.stringify(stats));
   writeFileSync(embFile, JSON.stringify(emb));
   console.log(`fresh ${fresh}`);
@@ -196,9 +131,9 @@ async function main() {
       };
       const sets: Record<string, (m: ReturnType<typeof measures>) => number[]> =
         {
-          "net+dur": (m) => [m.cn, m.le, m.lt, m.cn * m.lm],
-          "lda+dur": (m) => [m.cd, m.le, m.lt, m.cd * m.lm],
-          "net+lda+dur": (m) => [
+          'net+dur': (m) => [m.cn, m.le, m.lt, m.cn * m.lm],
+          'lda+dur': (m) => [m.cd, m.le, m.lt, m.cd * m.lm],
+          'net+lda+dur': (m) => [
             m.cn,
             m.cd,
             m.le,
@@ -206,7 +141,7 @@ async function main() {
             m.cn * m.lm,
             m.cd * m.lm,
           ],
-          "net+lda": (m) => [m.cn, m.cd],
+          'net+lda': (m) => [m.cn, m.cd],
         };
       const vm = vt.map(measures);
       const count = new Map<string, number>();
@@ -239,8 +174,8 @@ async function main() {
           `lda-${name}-${dims} ${sn.padEnd(12)} val(in-sample) ${((100 * vg.reduce((a, b) => a + b, 0)) / vg.length).toFixed(2)} | ` +
             Object.entries(dev)
               .map(([k, ts]) => `${k} ${(100 * eer(ts)).toFixed(2)}`)
-              .join(" ") +
-            ` | w ${w.weights.map((x) => x.toFixed(2)).join(" ")}`,
+              .join(' ') +
+            ` | w ${w.weights.map((x) => x.toFixed(2)).join(' ')}`,
         );
       }
     }
