@@ -12,7 +12,7 @@
 import { z } from 'zod';
 import { TakeReport } from '../audio/quality';
 import { SpeakerSummary } from '../speakers/summary';
-import { LossName, MiningName } from '../train/vocab';
+import { FinetuneOptionsSchema } from '../train/finetune-options';
 
 // The core's own schemas, composed below; the renderer takes their types from here.
 export { TakeReport, SpeakerSummary };
@@ -365,9 +365,10 @@ export const contract = {
       .object({
         useEnrolled: z.boolean().default(true),
         folders: z.array(z.string().min(1).max(4096)).max(10).default([]),
-        epochs: z.number().int().min(1).max(200).default(5),
-        loss: LossName.default('triplet'),
-        mining: MiningName.default('semihard'),
+        // The fine-tune's own defaults and bounds (one owner: src/train/finetune-options.ts).
+        epochs: FinetuneOptionsSchema.shape.epochs,
+        loss: FinetuneOptionsSchema.shape.loss,
+        mining: FinetuneOptionsSchema.shape.mining,
       })
       .strict(),
     FinetuneProgress,
