@@ -1,5 +1,3 @@
-// First: the renderer bundles zod (through the core's front end), and zod must not probe eval under the page's CSP.
-import '../../src/api/zod-jitless';
 import { mount } from 'svelte';
 import 'uplot/dist/uPlot.min.css';
 import './app.css';

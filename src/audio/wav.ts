@@ -3,7 +3,7 @@
  * speaker can be re-embedded after a model update).
  */
 import { InvalidArgumentError } from '../errors';
-import { SAMPLE_RATE } from '../features/front-end';
+import { SAMPLE_RATE } from '../features/sample-rate';
 
 /**
  * Encodes mono samples in [-1, 1] as a 16-bit PCM WAV file. Values outside [-1, 1] are clipped

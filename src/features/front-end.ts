@@ -6,13 +6,14 @@
  * it was trained with, so the model card records it whole (src/model/front-end-check.ts checks it
  * on load) and its key names the training feature cache (src/train/cache.ts).
  *
- * This module is the one owner of these numbers and imports nothing at run time but zod, so that
- * the audio code, the features, the model and the renderer can all take them from here.
+ * This module is the one owner of these numbers (the sample rate itself lives in ./sample-rate.ts,
+ * which needs no zod) and imports nothing at run time but zod, so that the audio code, the
+ * features and the model can all take them from here.
  */
 import { z } from 'zod';
+import { SAMPLE_RATE } from './sample-rate';
 
-/** The rate every recording is resampled to, and the rate the VAD and the MFCCs assume. */
-export const SAMPLE_RATE = 16000;
+export { SAMPLE_RATE };
 
 /** Version of the MFCC arithmetic (./mfcc.ts); bump it if the arithmetic changes. */
 export const MFCC_ALGORITHM = 'meyda-mfcc-v1';

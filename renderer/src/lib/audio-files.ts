@@ -1,6 +1,6 @@
 /** Files the user drops or picks: which ones we take, and turning them into API payloads. */
 import type { Req } from '../../../src/api/contract';
-import { SAMPLE_RATE } from '../../../src/features/front-end';
+import { SAMPLE_RATE } from '../../../src/features/sample-rate';
 import { peaks } from './wav';
 
 export type AudioIn = Req<'assessTake'>['audio'];

@@ -4,7 +4,7 @@
  * at 16 kHz so the browser resamples and the takes we send stay small.
  */
 import workletUrl from './recorder-worklet?worker&url';
-import { SAMPLE_RATE } from '../../../src/features/front-end';
+import { SAMPLE_RATE } from '../../../src/features/sample-rate';
 
 /** Takes are recorded at the front end's rate, so the core never resamples them. */
 export const RECORD_RATE = SAMPLE_RATE;
