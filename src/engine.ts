@@ -65,22 +65,9 @@ export interface EnrollResult {
   speechSec: number;
 }
 
-export interface VerifyResult {
+/** Verify's answer: the scored decision (LiveScore, the same one live updates carry) for one recording. */
+export interface VerifyResult extends LiveScore {
   speaker: string;
-  /** Cosine of the recording's embedding and the speaker's centroid. */
-  score: number;
-  /**
-   * The cosine the score had to reach. With a calibrated model and no store override it is this
-   * trial's equivalent of the llr threshold (it moves with the speech durations and the channel).
-   */
-  threshold: number;
-  accepted: boolean;
-  /** Calibrated log-likelihood ratio (natural log), when the model has a calibration. */
-  llr?: number;
-  /** P(same speaker) at even prior odds, from the llr. */
-  probability?: number;
-  /** The llr the decision needed (the store's, else the model's), when it was made on the llr. */
-  llrThreshold?: number;
   latencyMs: number;
 }
 
@@ -311,7 +298,7 @@ export class Engine {
     test: { embedding: Float32Array; speechSec: number },
     profile: Profile,
     cohortTest?: number,
-  ): LiveScore & { llrThreshold?: number } {
+  ): LiveScore {
     const cal = this.model().calibration;
     if (!cal) return verifyScore(test.embedding, profile.centroid, this.threshold());
     const llrThreshold = this.llrThreshold();

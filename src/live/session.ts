@@ -7,12 +7,19 @@ import type { Embedder } from '../model/embedder';
 import { earlyDecision, type EarlyRule, DEFAULT_EARLY_RULE } from './decision';
 import { LiveEmbedding, type EmbeddingUpdate } from './embedding';
 
-/** What the engine's verify scoring returns for one embedding. */
+/** What the engine's verify scoring returns for one embedding (verify's answer, and every live update). */
 export interface LiveScore {
+  /** Cosine of the recording's embedding and the speaker's centroid. */
   score: number;
+  /**
+   * The cosine the score had to reach. With a calibrated model it is this trial's equivalent of
+   * the llr threshold (it moves with the speech durations and the channel).
+   */
   threshold: number;
   accepted: boolean;
+  /** Calibrated log-likelihood ratio (natural log), when the model has a calibration. */
   llr?: number;
+  /** P(same speaker) at even prior odds, from the llr. */
   probability?: number;
   /** The llr the decision needs, when it is made on the calibrated llr. */
   llrThreshold?: number;
