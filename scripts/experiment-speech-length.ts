@@ -27,7 +27,7 @@ import { initBackend } from '../src/backend';
 import { renderCurvesSvg } from '../src/eval/curves-svg';
 import { computeEer } from '../src/eval/metrics';
 import { readTrialsFile } from '../src/eval/trials';
-import { decideCalibrated } from '../src/calibration/calibration';
+import { calibratedScore } from '../src/calibration/calibration';
 import { DEFAULT_EARLY_RULE } from '../src/live/decision';
 import { SPEECH_LENGTH_GUIDE } from '../src/live/guidance';
 import { LiveEmbedding, type EmbeddingUpdate } from '../src/live/embedding';
@@ -113,10 +113,7 @@ function scorer(embedder: Embedder, threshold: number, enroll: { embedding: Floa
   const cal = embedder.calibration;
   if (!cal) return (embedding) => verifyScore(embedding, enroll.embedding, threshold);
   const cohortEnroll = cal.cohortMean(enroll.embedding);
-  return (embedding, speechSec) => {
-    const d = decideCalibrated(cal, enroll, { embedding, speechSec }, cal.llrThreshold, { enroll: cohortEnroll });
-    return { score: d.cosine, threshold: d.cosineThreshold, accepted: d.accepted, llr: d.llr, probability: d.probability };
-  };
+  return (embedding, speechSec) => calibratedScore(cal, enroll, { embedding, speechSec }, cal.llrThreshold, { enroll: cohortEnroll });
 }
 
 /** Streams each test file once; decides every trial from its updates as a LiveVerifySession does. */

@@ -9,7 +9,7 @@
  * embeddings; they are re-embedded from their stored recordings first (lazily, by verify,
  * identify, enroll --append and calibrate, or all at once by `reembedStale`).
  */
-import { decideCalibrated } from './calibration/calibration';
+import { calibratedScore, decideCalibrated } from './calibration/calibration';
 import * as path from 'node:path';
 import { decodeAudioBytes, decodeAudioFile, type Audio } from './audio/decode';
 import { assessQuality, tooShortIssue, type QualityReport, type TakeReport } from './audio/quality';
@@ -301,14 +301,13 @@ export class Engine {
   ): LiveScore {
     const cal = this.model().calibration;
     if (!cal) return verifyScore(test.embedding, profile.centroid, this.threshold());
+    const enroll = { embedding: profile.centroid, speechSec: profileSpeechSec(profile) };
     const llrThreshold = this.llrThreshold();
-    const d = decideCalibrated(cal, { embedding: profile.centroid, speechSec: profileSpeechSec(profile) }, test, llrThreshold ?? cal.llrThreshold, { test: cohortTest });
-    const calibrated = { llr: d.llr, probability: d.probability };
-    if (llrThreshold === undefined) {
-      const t = this.threshold(); // the store's cosine threshold
-      return { score: d.cosine, threshold: t, accepted: d.cosine >= t, ...calibrated };
-    }
-    return { score: d.cosine, threshold: d.cosineThreshold, accepted: d.accepted, ...calibrated, llrThreshold };
+    if (llrThreshold !== undefined) return calibratedScore(cal, enroll, test, llrThreshold, { test: cohortTest });
+    // The store's cosine threshold decides; the llr is still reported.
+    const d = decideCalibrated(cal, enroll, test, cal.llrThreshold, { test: cohortTest });
+    const t = this.threshold();
+    return { score: d.cosine, threshold: t, accepted: d.cosine >= t, llr: d.llr, probability: d.probability };
   }
 
   /** Identify's ranking and decision for one embedding (also every update of live identification). */

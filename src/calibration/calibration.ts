@@ -221,6 +221,22 @@ export function inheritedCalibrationFiles(parentDir: string, parent: { id: strin
   return { [CALIBRATION_FILE]: JSON.stringify(data, null, 2) + '\n', [COHORT_FILE]: readFileSync(join(parentDir, COHORT_FILE)) };
 }
 
+/**
+ * The scored decision of one trial made on the calibrated llr, in the shape verify answers and
+ * every live update carries: the cosine, the cosine this trial had to reach, the llr against
+ * `llrThreshold`, and the probability.
+ */
+export function calibratedScore(
+  cal: ScoreCalibration,
+  enroll: TrialSide,
+  test: TrialSide,
+  llrThreshold: number,
+  cohort: { enroll?: number; test?: number } = {},
+): { score: number; threshold: number; accepted: boolean; llr: number; probability: number; llrThreshold: number } {
+  const d = decideCalibrated(cal, enroll, test, llrThreshold, cohort);
+  return { score: d.cosine, threshold: d.cosineThreshold, accepted: d.accepted, llr: d.llr, probability: d.probability, llrThreshold };
+}
+
 export { llrToProbability };
 
 /**
