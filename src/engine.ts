@@ -200,17 +200,21 @@ export class Engine {
    * model's; undefined when the model has no calibration or the store a cosine threshold.
    */
   llrThreshold(): number | undefined {
-    const cal = this.model().calibration;
+    return this.decisionRule().llrThreshold;
+  }
+
+  /** Both thresholds from one read of the store's settings (identify and live updates decide several times per call). */
+  private decisionRule(): { llrThreshold?: number; cosine: number } {
     const s = this.store.settings();
-    if (!cal || s.threshold !== undefined) return undefined;
-    return s.llrThreshold ?? cal.llrThreshold;
+    if (s.threshold !== undefined) return { cosine: s.threshold };
+    const m = this.model();
+    const cosine = m.card?.threshold.value ?? 0.5;
+    return m.calibration ? { llrThreshold: s.llrThreshold ?? m.calibration.llrThreshold, cosine } : { cosine };
   }
 
   /** The cosine accept threshold: the store's override, else the model card's calibrated threshold. */
   threshold(): number {
-    const o = this.store.settings().threshold;
-    if (o !== undefined) return o;
-    return this.model().card?.threshold.value ?? 0.5;
+    return this.decisionRule().cosine;
   }
 
   listSpeakers(): SpeakerSummary[] {
@@ -298,28 +302,29 @@ export class Engine {
     test: { embedding: Float32Array; speechSec: number },
     profile: Profile,
     cohortTest?: number,
+    rule = this.decisionRule(),
   ): LiveScore {
     const cal = this.model().calibration;
-    if (!cal) return verifyScore(test.embedding, profile.centroid, this.threshold());
+    if (!cal) return verifyScore(test.embedding, profile.centroid, rule.cosine);
     const enroll = { embedding: profile.centroid, speechSec: profileSpeechSec(profile) };
-    const llrThreshold = this.llrThreshold();
-    if (llrThreshold !== undefined) return calibratedScore(cal, enroll, test, llrThreshold, { test: cohortTest });
+    if (rule.llrThreshold !== undefined) return calibratedScore(cal, enroll, test, rule.llrThreshold, { test: cohortTest });
     // The store's cosine threshold decides; the llr is still reported.
     const d = decideCalibrated(cal, enroll, test, cal.llrThreshold, { test: cohortTest });
-    const t = this.threshold();
+    const t = rule.cosine;
     return { score: d.cosine, threshold: t, accepted: d.cosine >= t, llr: d.llr, probability: d.probability };
   }
 
   /** Identify's ranking and decision for one embedding (also every update of live identification). */
   private identifyDecision(test: { embedding: Float32Array; speechSec: number }, index: CentroidIndex, top: number): Omit<IdentifyResult, 'latencyMs'> {
-    const r = identifyScore(index, test.embedding, this.threshold(), top);
+    const rule = this.decisionRule();
+    const r = identifyScore(index, test.embedding, rule.cosine, top);
     const cal = this.model().calibration;
     if (!cal || r.candidates.length === 0) {
       return { candidates: r.candidates.map((c) => ({ speaker: c.speaker, score: c.score, id: c.id })), best: r.best, threshold: r.threshold };
     }
     // The test's cohort similarity is the same against every candidate: computed once.
     const cohortTest = cal.cohortMean(test.embedding);
-    const decisions = r.candidates.map((c) => this.verifyDecision(test, this.store.list().find((x) => x.id === c.id)!, cohortTest));
+    const decisions = r.candidates.map((c) => this.verifyDecision(test, this.store.list().find((x) => x.id === c.id)!, cohortTest, rule));
     return {
       candidates: r.candidates.map((c, i) => ({ speaker: c.speaker, score: c.score, id: c.id, llr: decisions[i].llr, probability: decisions[i].probability })),
       best: decisions[0].accepted ? r.candidates[0].speaker : null,
